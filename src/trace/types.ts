@@ -98,8 +98,6 @@ export interface Exchange {
     status: number
     statusText: string
     headers: Record<string, string>
-    /** Repeated headers (WWW-Authenticate, Warning, Link) kept one value per line. */
-    multiHeaders?: Record<string, string[]>
     body?: RecordedBody
   }
   connection?: ConnectionFacts

@@ -1,0 +1,38 @@
+import {Args, Flags} from '@oclif/core'
+import {RegprobeCommand} from '../src/cli/base.js'
+import {credentialFlags, outputFlags, transportFlags} from '../src/cli/flags.js'
+import {parseActions} from '../src/cli/actions.js'
+import {readCredentialFlags} from '../src/cli/credential-flags.js'
+
+export default class Doctor extends RegprobeCommand {
+  static override summary = 'Can I pull (and push) this image? If not, exactly why, and what to do.'
+  static override description = `Runs the whole flow — probe, challenge, credentials, token, access — and ends with a verdict: the cause, the
+evidence (which exchange, header or claim) and the fix. Access is proven without changing anything: pull is a HEAD of
+the manifest (which does not count against Docker Hub's pull limit), push opens a blob upload and cancels it at once.
+Run it where docker failed (same machine, same environment) when docker says "denied: requested access to the resource
+is denied", "unauthorized: authentication required", "toomanyrequests" or an x509 error.`
+  static override examples = [
+    {description: 'Why does docker pull fail?', command: '<%= config.bin %> doctor ghcr.io/acme/app:1.0'},
+    {description: 'Why does docker push say denied? (credentials from docker\'s config)', command: '<%= config.bin %> doctor registry.corp:5000/team/app --push'},
+    {description: 'In CI, with the secret on stdin', command: 'echo "$REGISTRY_PASSWORD" | <%= config.bin %> doctor $IMAGE --push -u "$REGISTRY_USER" --password-stdin'},
+  ]
+  static override args = {ref: Args.string({required: true, description: 'REF: an image reference'})}
+  static override flags = {
+    ...outputFlags,
+    ...transportFlags,
+    ...credentialFlags,
+    push: Flags.boolean({description: 'Also prove push (opens a blob upload session and cancels it).'}),
+    actions: Flags.string({description: 'Actions to prove, comma-separated (pull, push); --push adds push.', helpValue: 'pull,push'}),
+    oauth: Flags.boolean({description: 'Use the OAuth2 POST (grant_type=password) even with a password.'}),
+  }
+
+  async run(): Promise<void> {
+    const {args, flags} = await this.parse(Doctor)
+    const http = await this.makeClient(flags)
+    const actions = parseActions(flags.actions ?? (flags.push ? 'pull,push' : 'pull'))
+    if (flags.push && !actions.includes('push')) actions.push('push')
+    const credentials = await readCredentialFlags(flags)
+    const {doctorFlow} = await import('../src/flows/doctor.js')
+    await this.emit(await doctorFlow(http, args.ref, actions, {plainHttp: flags['plain-http'], oauth: flags.oauth, credentials}), flags, http)
+  }
+}

@@ -1,0 +1,40 @@
+import {UsageError} from '../errors.js'
+import type {CredentialInput} from '../flows/credentials.js'
+import {readStdin} from './base.js'
+
+export interface CredentialFlagValues {
+  username?: string
+  password?: string
+  'password-stdin'?: boolean
+  'identity-token-stdin'?: boolean
+  'docker-config'?: string
+  authfile?: string
+}
+
+/** Reads secrets the way docker login does: stdin preferred, -p allowed with a warning, one trailing newline cut. */
+export async function readCredentialFlags(flags: CredentialFlagValues): Promise<CredentialInput> {
+  const out: CredentialInput = {dockerConfigDir: flags['docker-config'], authFile: flags.authfile}
+  if (flags['password-stdin'] && flags['identity-token-stdin']) throw new UsageError('--password-stdin and --identity-token-stdin both read stdin: use one', 'flag.stdin')
+  if (flags['password-stdin'] && flags.password !== undefined) throw new UsageError('--password and --password-stdin are mutually exclusive', 'flag.password')
+  if (flags['password-stdin'] && !flags.username) throw new UsageError('--password-stdin needs --username (-u)', 'flag.username')
+  if (flags.password !== undefined) {
+    process.stderr.write('WARNING! Using --password via the CLI is insecure. Use --password-stdin.\n')
+    if (!flags.username) throw new UsageError('--password needs --username (-u)', 'flag.username')
+    out.username = flags.username
+    out.password = flags.password
+  } else if (flags['password-stdin']) {
+    out.username = flags.username
+    out.password = trimOneNewline(await readStdin())
+  } else if (flags['identity-token-stdin']) {
+    out.identityToken = trimOneNewline(await readStdin())
+    out.username = flags.username
+  } else if (flags.username) {
+    throw new UsageError('--username needs a password: pipe it to --password-stdin', 'flag.password')
+  }
+  return out
+}
+
+/** docker login --password-stdin strips one trailing newline (echo adds it), not spaces: a pasted space is real. */
+function trimOneNewline(s: string): string {
+  return s.replace(/\r?\n$/, '')
+}

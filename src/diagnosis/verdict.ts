@@ -1,0 +1,22 @@
+import {ExitCode, type Finding, type Step, type Verdict} from '../trace/types.js'
+
+/**
+ * The verdict names the first cause in the flow (design.md): steps are in flow order, so the first error finding
+ * with an exit code wins; within a step, the lower exit code (unreachable < TLS < protocol < auth) wins.
+ */
+export function verdictOf(steps: Step[], okHeadline: string): Verdict {
+  for (const s of steps) {
+    const errors = s.findings.filter((f) => f.severity === 'error')
+    if (errors.length === 0) continue
+    const decisive = [...errors].sort((a, b) => (a.exitCode ?? ExitCode.INTERNAL) - (b.exitCode ?? ExitCode.INTERNAL))[0]!
+    const causes = [decisive, ...steps.flatMap((x) => x.findings).filter((f) => f !== decisive && f.severity === 'error')]
+    return {status: 'fail', code: decisive.exitCode ?? ExitCode.INTERNAL, headline: decisive.message, causes, fixes: fixesOf(causes)}
+  }
+  const warnings = steps.flatMap((s) => s.findings).filter((f) => f.severity === 'warn')
+  if (warnings.length) return {status: 'warn', code: ExitCode.OK, headline: okHeadline, causes: warnings, fixes: fixesOf(warnings)}
+  return {status: 'ok', code: ExitCode.OK, headline: okHeadline, causes: [], fixes: []}
+}
+
+function fixesOf(findings: Finding[]): string[] {
+  return [...new Set(findings.map((f) => f.fix).filter((f): f is string => !!f))]
+}

@@ -1,0 +1,34 @@
+import {resolveCredentials} from '../credentials/index.js'
+import {credentialsStep} from '../credentials/index.js'
+import type {Credential} from '../credentials/types.js'
+import type {SecretBox} from '../http/redact.js'
+import type {RegistryAddress} from '../reference.js'
+import type {Step} from '../trace/types.js'
+
+export interface CredentialInput {
+  username?: string
+  password?: string
+  identityToken?: string
+  dockerConfigDir?: string
+  authFile?: string
+  env?: NodeJS.ProcessEnv
+  homeDir?: string
+}
+
+/** The credentials stage: flags, then docker's and podman's files and helpers; every secret goes into the box. */
+export async function credentialsFor(registry: RegistryAddress, repository: string | undefined, input: CredentialInput, secrets: SecretBox): Promise<{step: Step; credential?: Credential}> {
+  for (const s of [input.password, input.identityToken]) secrets.add(s)
+  const res = await resolveCredentials({
+    registry,
+    repository,
+    flags: {username: input.username, password: input.password, identityToken: input.identityToken},
+    env: input.env,
+    dockerConfigDir: input.dockerConfigDir,
+    authFile: input.authFile,
+    homeDir: input.homeDir,
+  })
+  const c = res.credential
+  if (c?.kind === 'basic') secrets.addBasic(c.username, c.password)
+  else if (c) secrets.add(c.token)
+  return {step: credentialsStep(res), credential: c}
+}

@@ -1,0 +1,104 @@
+import {ExitCode, type ExitCodeValue} from '../trace/types.js'
+
+/**
+ * A request that got no usable HTTP answer. Classified by error `code` (Node's and undici's stable codes), never by
+ * message text, except where OpenSSL gives nothing better than its reason string.
+ */
+export interface TransportFailure {
+  /** Stable: 'dns', 'refused', 'timeout', 'reset', 'tls.unknown-ca', 'tls.expired', 'tls.not-yet-valid',
+   * 'tls.hostname', 'tls.plain-http-port', 'tls.other', 'http.tls-port', 'body.too-large', 'body.invalid',
+   * 'redirect.loop', 'redirect.too-many', 'redirect.cross-host-auth', 'proxy', 'other' */
+  code: string
+  message: string
+  exitCode: ExitCodeValue
+  /** The underlying Node/undici/OpenSSL code, for the curious. */
+  rawCode?: string
+}
+
+const UNKNOWN_CA = new Set([
+  'UNABLE_TO_VERIFY_LEAF_SIGNATURE', 'SELF_SIGNED_CERT_IN_CHAIN', 'DEPTH_ZERO_SELF_SIGNED_CERT',
+  'UNABLE_TO_GET_ISSUER_CERT', 'UNABLE_TO_GET_ISSUER_CERT_LOCALLY', 'CERT_UNTRUSTED', 'CERT_SIGNATURE_FAILURE',
+])
+
+function causeChain(err: unknown): Array<{code?: string; message?: string; name?: string}> {
+  const out: Array<{code?: string; message?: string; name?: string}> = []
+  let cur: unknown = err
+  for (let i = 0; i < 6 && cur && typeof cur === 'object'; i++) {
+    const e = cur as {code?: unknown; message?: unknown; name?: unknown; cause?: unknown; errors?: unknown}
+    out.push({code: typeof e.code === 'string' ? e.code : undefined, message: typeof e.message === 'string' ? e.message : undefined, name: typeof e.name === 'string' ? e.name : undefined})
+    // AggregateError from happy-eyeballs (IPv4 and IPv6 both refused): look at the first.
+    cur = e.cause ?? (Array.isArray(e.errors) ? e.errors[0] : undefined)
+  }
+  return out
+}
+
+export function classifyFetchError(err: unknown, ctx: {url: string; timedOut: boolean; timeoutMs: number}): TransportFailure {
+  const host = safeHost(ctx.url)
+  const isHttps = ctx.url.startsWith('https:')
+  if (ctx.timedOut) {
+    return {code: 'timeout', exitCode: ExitCode.UNREACHABLE, rawCode: 'TIMEOUT', message: `no answer from ${host} within ${ctx.timeoutMs} ms`}
+  }
+  const chain = causeChain(err)
+  const codes = chain.map((c) => c.code).filter(Boolean) as string[]
+  const text = chain.map((c) => c.message ?? '').join(' | ')
+  const raw = codes.at(-1) ?? codes[0]
+  const has = (...cs: string[]) => codes.some((c) => cs.includes(c))
+
+  if (has('ENOTFOUND', 'EAI_AGAIN', 'EAI_NONAME', 'EAI_FAIL')) {
+    return {code: 'dns', exitCode: ExitCode.UNREACHABLE, rawCode: raw, message: `cannot resolve host name ${hostname(ctx.url)} (${raw})`}
+  }
+  if (has('ECONNREFUSED')) return {code: 'refused', exitCode: ExitCode.UNREACHABLE, rawCode: raw, message: `connection refused by ${host}: nothing listens there`}
+  if (has('UND_ERR_CONNECT_TIMEOUT', 'ETIMEDOUT', 'UND_ERR_HEADERS_TIMEOUT', 'UND_ERR_BODY_TIMEOUT')) {
+    return {code: 'timeout', exitCode: ExitCode.UNREACHABLE, rawCode: raw, message: `no answer from ${host} in time (${raw})`}
+  }
+  if (has('EHOSTUNREACH', 'ENETUNREACH', 'EADDRNOTAVAIL')) return {code: 'unreachable', exitCode: ExitCode.UNREACHABLE, rawCode: raw, message: `host ${host} is unreachable (${raw})`}
+  if (has('ECONNRESET', 'UND_ERR_SOCKET', 'EPIPE') && !isHttps) {
+    // A TLS server that receives a plain HTTP request usually hangs up (or answers 400, handled by the caller).
+    return {code: 'reset', exitCode: ExitCode.UNREACHABLE, rawCode: raw, message: `${host} closed the connection without an HTTP answer (if this port speaks TLS, use https://)`}
+  }
+  if (codes.some((c) => UNKNOWN_CA.has(c))) {
+    return {code: 'tls.unknown-ca', exitCode: ExitCode.TLS, rawCode: raw, message: `the certificate of ${host} is not signed by a trusted CA (${raw})`}
+  }
+  if (has('CERT_HAS_EXPIRED')) return {code: 'tls.expired', exitCode: ExitCode.TLS, rawCode: raw, message: `the certificate of ${host} has expired`}
+  if (has('CERT_NOT_YET_VALID')) return {code: 'tls.not-yet-valid', exitCode: ExitCode.TLS, rawCode: raw, message: `the certificate of ${host} is not valid yet (check this machine's clock)`}
+  if (has('ERR_TLS_CERT_ALTNAME_INVALID', 'HOSTNAME_MISMATCH')) {
+    return {code: 'tls.hostname', exitCode: ExitCode.TLS, rawCode: raw, message: `the certificate of ${host} is for another host name`}
+  }
+  if (isHttps && (has('ERR_SSL_WRONG_VERSION_NUMBER', 'ERR_SSL_PACKET_LENGTH_TOO_LONG', 'ERR_SSL_HTTP_REQUEST') || /wrong version number|packet length too long|http request/i.test(text))) {
+    return {code: 'tls.plain-http-port', exitCode: ExitCode.TLS, rawCode: raw ?? 'EPROTO', message: `${host} does not speak TLS on this port (it answered in plain HTTP): use http:// or --plain-http`}
+  }
+  if (has('ECONNRESET', 'UND_ERR_SOCKET') && isHttps) {
+    return {code: 'reset', exitCode: ExitCode.UNREACHABLE, rawCode: raw, message: `${host} closed the connection during the request`}
+  }
+  if (codes.some((c) => c.startsWith('ERR_TLS') || c.startsWith('ERR_SSL') || c === 'EPROTO')) {
+    return {code: 'tls.other', exitCode: ExitCode.TLS, rawCode: raw, message: `TLS handshake with ${host} failed (${raw})`}
+  }
+  if (has('UND_ERR_PRX_TLS') || /proxy/i.test(text)) return {code: 'proxy', exitCode: ExitCode.UNREACHABLE, rawCode: raw, message: `the proxy refused or failed the connection to ${host}: ${firstLine(text)}`}
+  if (/bad port/i.test(text)) {
+    // The fetch standard blocks some ports (1, 6000, 6665-6669, …): no fetch-based client can reach them.
+    return {code: 'blocked-port', exitCode: ExitCode.UNREACHABLE, rawCode: 'BAD_PORT', message: `port ${new URL(ctx.url).port} of ${host} is on the fetch standard's list of blocked ports; move the registry to another port`}
+  }
+  if (has('ERR_INVALID_URL') || chain[0]?.name === 'TypeError' && /invalid url/i.test(text)) {
+    return {code: 'url', exitCode: ExitCode.PROTOCOL, rawCode: raw, message: `invalid URL ${ctx.url}`}
+  }
+  return {code: 'other', exitCode: ExitCode.UNREACHABLE, rawCode: raw, message: `request to ${host} failed: ${firstLine(text) || String(err)}`}
+}
+
+function firstLine(s: string): string {
+  return s.split('\n')[0]!.slice(0, 300)
+}
+
+function safeHost(url: string): string {
+  try {
+    return new URL(url).host
+  } catch {
+    return url
+  }
+}
+function hostname(url: string): string {
+  try {
+    return new URL(url).hostname
+  } catch {
+    return url
+  }
+}

@@ -1,0 +1,125 @@
+import {parseWWWAuthenticate, pickChallenge} from '../auth/challenge.js'
+import type {HttpResult} from '../http/client.js'
+import type {ImageReference} from '../reference.js'
+import {ExitCode, type Exchange, type Finding, type Step} from '../trace/types.js'
+import {dockerStyle, registryErrors, skipped, step, type StageContext} from './context.js'
+import {transportFinding} from './transport-finding.js'
+
+/** The Accept header docker sends for a manifest: OCI index and manifest, Docker manifest list and v2 manifest. */
+export const MANIFEST_ACCEPT = [
+  'application/vnd.oci.image.index.v1+json',
+  'application/vnd.oci.image.manifest.v1+json',
+  'application/vnd.docker.distribution.manifest.list.v2+json',
+  'application/vnd.docker.distribution.manifest.v2+json',
+].join(', ')
+
+export interface AccessInput {
+  baseUrl: string
+  ref: ImageReference
+  actions: string[]
+  authorization?: string
+  anonymous: boolean
+  /** The scheme that was answered (for "no basic auth credentials"). */
+  scheme?: string
+}
+
+export interface AccessOutcome {
+  action: 'pull' | 'push'
+  ok: boolean
+  status?: number
+  finding?: Finding
+}
+
+/**
+ * Proves what was asked without changing anything: pull is a HEAD of the manifest (a HEAD does not count against
+ * Docker Hub's pull limit); push opens a blob upload session and cancels it at once.
+ */
+export async function accessStage(ctx: StageContext, input: AccessInput): Promise<{step: Step; outcomes: AccessOutcome[]}> {
+  const exchanges: Exchange[] = []
+  const findings: Finding[] = []
+  const outcomes: AccessOutcome[] = []
+  const facts: Record<string, unknown> = {}
+  const auth: Record<string, string> = input.authorization ? {authorization: input.authorization} : {}
+  if (input.scheme === 'basic' && !input.authorization) {
+    const f: Finding = {code: 'access.no-basic-credentials', severity: 'error', exitCode: ExitCode.AUTHENTICATION, message: 'the registry asks for Basic credentials and none were found (docker says "no basic auth credentials")', fix: 'Log in (docker login HOST) or pass -u USER --password-stdin; on ECR, the password comes from `aws ecr get-login-password`.'}
+    return {step: step('access', f.message, facts, exchanges, [f]), outcomes: [{action: 'pull', ok: false, finding: f}]}
+  }
+  const {ref} = input
+  for (const action of input.actions) {
+    if (action === 'pull') {
+      const r = await ctx.http.send({method: 'HEAD', url: `${input.baseUrl}/v2/${ref.repository}/manifests/${ref.reference}`, headers: {accept: MANIFEST_ACCEPT, ...auth}})
+      exchanges.push(...r.exchanges)
+      const o = judge(r, 'pull', input)
+      outcomes.push(o)
+      if (o.finding) findings.push(o.finding)
+      const h = r.headers
+      if (h) {
+        const rl: Record<string, string> = {}
+        for (const n of ['ratelimit-limit', 'ratelimit-remaining', 'docker-ratelimit-source']) if (h.get(n)) rl[n] = h.get(n)!
+        if (Object.keys(rl).length) {
+          facts.rateLimit = rl
+          const rem = /^(\d+)(?:;w=(\d+))?/.exec(rl['ratelimit-remaining'] ?? '')
+          if (rem && Number(rem[1]) === 0 && r.status !== 429) findings.push({code: 'access.rate-limit.exhausted', severity: 'warn', message: `no pulls left in this window${rem[2] ? ` (${Math.round(Number(rem[2]) / 3600)} h)` : ''}: the next GET of a manifest will be refused`, fix: 'Authenticate (higher limits), wait for the window to reset, or use a pull-through mirror.'})
+        }
+        if (h.get('docker-content-digest')) facts.digest = h.get('docker-content-digest')
+        if (h.get('content-type') && r.status === 200) facts.mediaType = h.get('content-type')
+      }
+    } else if (action === 'push') {
+      const r = await ctx.http.send({method: 'POST', url: `${input.baseUrl}/v2/${ref.repository}/blobs/uploads/`, headers: {'content-length': '0', ...auth}})
+      exchanges.push(...r.exchanges)
+      const o = judge(r, 'push', input)
+      outcomes.push(o)
+      if (o.finding) findings.push(o.finding)
+      if (r.status === 202) {
+        const loc = r.headers?.get('location')
+        if (loc) {
+          // Cancel at once: doctor --push must leave nothing behind.
+          const d = await ctx.http.send({method: 'DELETE', url: new URL(loc, `${input.baseUrl}/`).toString(), headers: auth})
+          exchanges.push(...d.exchanges)
+          facts.uploadCancelled = d.status !== undefined && d.status < 300
+          if (!facts.uploadCancelled) findings.push({code: 'access.push.cancel-failed', severity: 'info', message: `the upload session could not be cancelled (${d.status ?? d.failure?.code}); the registry will expire it`})
+        }
+      }
+    }
+  }
+  facts.results = outcomes.map((o) => ({action: o.action, ok: o.ok, status: o.status}))
+  const summary = outcomes.map((o) => `${o.action}: ${o.ok ? 'allowed' : o.finding?.message ?? 'refused'}`).join('; ')
+  return {step: step('access', summary, facts, exchanges, findings), outcomes}
+}
+
+function judge(r: HttpResult, action: 'pull' | 'push', input: AccessInput): AccessOutcome {
+  if (r.failure && !r.status) return {action, ok: false, finding: transportFinding('access', r.failure)}
+  const status = r.status!
+  const ok = action === 'pull' ? status === 200 : status === 202
+  if (ok) return {action, ok, status}
+  const said = dockerStyle(registryErrors(r))
+  const challenge = pickChallenge(parseWWWAuthenticate(r.headers?.get('www-authenticate') ?? undefined).challenges)
+  const repo = input.ref.repository
+  const anon = input.anonymous
+  let f: Finding
+  if (status === 401 && challenge?.error === 'insufficient_scope') {
+    f = anon
+      ? {code: `access.${action}.anonymous-denied`, severity: 'error', exitCode: ExitCode.AUTHENTICATION, message: `anonymous ${action} of ${repo} refused (401 insufficient_scope): docker says "denied: requested access to the resource is denied"${action === 'pull' ? ' ("repository does not exist or may require \'docker login\'")' : ''}`, fix: `The repository is private, or does not exist${input.ref.registry.isDockerHub && !repo.includes('/') ? '' : ''}: log in with an account that may ${action} it, and check the name.`}
+      : {code: `access.${action}.denied`, severity: 'error', exitCode: ExitCode.DENIED, message: `${action} of ${repo} refused for this account (401 insufficient_scope): docker says "denied: requested access to the resource is denied"`, fix: action === 'push' ? 'The account may not push here: ask for write access to the repository (or push to a namespace you own), or use a token with write scope.' : 'The account may not read this repository: ask for access, and check the name.'}
+    f.evidence = `WWW-Authenticate: ${r.headers?.get('www-authenticate')}`
+  } else if (status === 401 && challenge?.error === 'invalid_token') {
+    f = {code: `access.invalid-token`, severity: 'error', exitCode: ExitCode.AUTHENTICATION, message: `the registry rejected the token as invalid_token (expired, wrong audience or issuer, or a bad signature): docker says "unauthorized: authentication required"`, fix: 'Compare the token\'s exp/nbf with the clocks, and its aud/iss with the registry\'s auth.token settings (see the token step).', evidence: `WWW-Authenticate: ${r.headers?.get('www-authenticate')}`}
+  } else if (status === 401) {
+    f = anon || !input.authorization
+      ? {code: `access.${action}.credentials-required`, severity: 'error', exitCode: ExitCode.AUTHENTICATION, message: `${action} of ${repo} needs credentials (401${said ? `: ${said}` : ''})`, fix: 'Log in (docker login) or pass -u USER --password-stdin.'}
+      : {code: `access.credentials-rejected`, severity: 'error', exitCode: ExitCode.AUTHENTICATION, message: `the registry rejected the credentials (401${said ? `: ${said}` : ''})${challenge?.scheme === 'basic' && challenge.realm === 'harbor' ? ' — Harbor answers a rejected credential with a Basic challenge' : ''}`, fix: 'Check the user name and password or token.'}
+  } else if (status === 403) {
+    f = {code: `access.${action}.forbidden`, severity: 'error', exitCode: anon ? ExitCode.AUTHENTICATION : ExitCode.DENIED, message: `${action} of ${repo} forbidden (403${said ? `: ${said}` : ''})`, fix: /expired/i.test(said ?? '') ? 'The registry password has expired (ECR passwords last 12 hours): log in again.' : action === 'push' ? 'This account or token may not push here (on ghcr.io a token needs write:packages).' : 'This account or token may not read this repository.'}
+  } else if (status === 404) {
+    f = {code: `access.${action}.not-found`, severity: 'error', exitCode: ExitCode.NOT_FOUND, message: `${repo}:${input.ref.reference} not found (404${said ? `: ${said}` : ''})`, fix: 'Check the repository name and tag (docker.io official images live under library/).'}
+  } else if (status === 429) {
+    f = {code: 'access.rate-limited', severity: 'error', exitCode: ExitCode.RATE_LIMITED, message: `rate limited (429${said ? `: ${said}` : ''})`, fix: 'Wait for the window to reset (see ratelimit-remaining and Retry-After), authenticate for a higher limit, or use a mirror.'}
+  } else if (status === 405 && action === 'push') {
+    f = {code: 'access.push.unsupported', severity: 'error', exitCode: ExitCode.UNSUPPORTED, message: `the registry does not accept pushes here (405${said ? `: ${said}` : ''}); it may be a read-only mirror`}
+  } else {
+    f = {code: `access.${action}.unexpected`, severity: 'error', exitCode: ExitCode.PROTOCOL, message: `${action} answered ${status}${said ? `: ${said}` : ''}`}
+  }
+  return {action, ok: false, status, finding: f}
+}
+
+export {skipped}

@@ -1,0 +1,160 @@
+import {parseWWWAuthenticate, pickChallenge, type Challenge, type ChallengeProblem} from '../auth/challenge.js'
+import type {HttpResult} from '../http/client.js'
+import type {TransportFailure} from '../http/failure.js'
+import type {RegistryAddress} from '../reference.js'
+import {ExitCode, type Exchange, type Finding, type Step} from '../trace/types.js'
+import {dockerStyle, htmlTitle, isHtml, registryErrors, step, type StageContext} from './context.js'
+import {transportFinding} from './transport-finding.js'
+
+export interface ProbeOptions {
+  /** --plain-http: speak HTTP to any host (and allow credentials over it). */
+  plainHttp?: boolean
+}
+
+export interface ProbeResult {
+  /** `https://host[:port]` that answered as a registry; later stages use it. */
+  baseUrl?: string
+  scheme?: 'http' | 'https'
+  status?: number
+  apiVersion?: string
+  challenges: Challenge[]
+  /** The challenge a client would use (first Bearer, else Basic, else the first). */
+  challenge?: Challenge
+  problems: ChallengeProblem[]
+  failure?: TransportFailure
+  fellBackToHttp: boolean
+  /** The registry's clock, from its Date header. */
+  serverDate?: string
+}
+
+/** Docker's order: the scheme the user named, else HTTPS, and for loopback hosts HTTP after a failed HTTPS. */
+export function schemesFor(registry: RegistryAddress, opts: ProbeOptions): Array<'http' | 'https'> {
+  if (registry.scheme) return [registry.scheme]
+  if (opts.plainHttp) return ['http']
+  return registry.isLoopback ? ['https', 'http'] : ['https']
+}
+
+export async function probe(ctx: StageContext, registry: RegistryAddress, opts: ProbeOptions = {}): Promise<{step: Step; result: ProbeResult}> {
+  const exchanges: Exchange[] = []
+  const findings: Finding[] = []
+  const schemes = schemesFor(registry, opts)
+  let r: HttpResult | undefined
+  let scheme: 'http' | 'https' = schemes[0]!
+  let firstFailure: TransportFailure | undefined
+  for (const s of schemes) {
+    scheme = s
+    r = await ctx.http.send({method: 'GET', url: `${s}://${registry.host}/v2/`})
+    exchanges.push(...r.exchanges)
+    if (!r.failure || r.status) break
+    firstFailure ??= r.failure
+    // A server that accepted the connection and then said nothing will not say more over plain HTTP; waiting for a
+    // second timeout would break the promise of a verdict within --timeout.
+    if (r.failure.code === 'timeout') break
+  }
+  r = r!
+  const result: ProbeResult = {challenges: [], problems: [], fellBackToHttp: false}
+  const facts: Record<string, unknown> = {url: `${scheme}://${registry.host}/v2/`, scheme}
+
+  if (r.failure && !r.status) {
+    // Name the HTTPS failure when both schemes failed: it is what docker would report, and it is the likelier cause.
+    const decisive = firstFailure && schemes.length > 1 && r.failure.code === 'refused' && firstFailure.code !== 'refused' ? firstFailure : r.failure
+    findings.push(transportFinding('probe', decisive))
+    result.failure = decisive
+    facts.error = decisive.code
+    return {step: step('probe', decisive.message, facts, exchanges, findings), result}
+  }
+
+  const status = r.status!
+  const headers = r.headers!
+  result.status = status
+  result.scheme = scheme
+  result.baseUrl = `${scheme}://${registry.host}`
+  result.apiVersion = headers.get('docker-distribution-api-version') ?? undefined
+  result.serverDate = headers.get('date') ?? undefined
+  if (firstFailure && scheme === 'http') {
+    result.fellBackToHttp = true
+    findings.push({
+      code: 'probe.fallback-http',
+      severity: 'info',
+      message: `HTTPS failed (${firstFailure.message}); plain HTTP answered, as docker tries for loopback registries`,
+      fix: 'Name the scheme (http://host:port) to skip the HTTPS attempt; docker needs the host in "insecure-registries" unless it is 127.0.0.0/8 or ::1.',
+    })
+  }
+  Object.assign(facts, {status, apiVersion: result.apiVersion ?? null})
+  for (const name of ['ratelimit-limit', 'ratelimit-remaining', 'docker-ratelimit-source']) {
+    const v = headers.get(name)
+    if (v) facts[name] = v
+  }
+  const warning = headers.get('warning')
+  if (warning) {
+    facts.warning = warning
+    findings.push({code: 'probe.warning-header', severity: 'warn', message: `the registry sent a Warning header: ${warning}`})
+  }
+  const tls = r.exchange.connection
+  if (tls?.tlsVersion) facts.tls = {version: tls.tlsVersion, alpn: tls.alpn, issuer: tls.certificate?.issuer, validTo: tls.certificate?.validTo}
+
+  const parsed = parseWWWAuthenticate(headers.get('www-authenticate') ?? undefined)
+  result.challenges = parsed.challenges
+  result.problems = parsed.problems
+  result.challenge = pickChallenge(parsed.challenges)
+  for (const p of parsed.problems) {
+    findings.push({code: `probe.${p.code}`, severity: 'warn', message: `WWW-Authenticate: ${p.message}`, evidence: 'www-authenticate'})
+  }
+
+  let summary: string
+  if (status === 400 && /HTTPS server|HTTP request to an HTTPS/i.test(r.text ?? '') && scheme === 'http') {
+    const f: TransportFailure = {code: 'http.tls-port', exitCode: ExitCode.TLS, message: `${registry.host} speaks TLS on this port, but plain HTTP was sent`}
+    findings.push(transportFinding('probe', f))
+    result.failure = f
+    summary = f.message
+  } else if (status === 200 || status === 401) {
+    const html = isHtml(r)
+    if (!result.apiVersion && (html || (status === 200 && r.json === undefined))) {
+      summary = `not a registry: /v2/ answered ${status} ${html ? `with an HTML page${htmlTitle(r.text) ? ` ("${htmlTitle(r.text)}")` : ''}` : 'without the registry API header'}`
+      findings.push({code: 'probe.not-a-registry', severity: 'error', exitCode: ExitCode.PROTOCOL, message: summary, fix: 'Check the host and port: this looks like a web server, not the registry API (some registries serve the API on another host, e.g. registry.gitlab.com, not gitlab.com).'})
+    } else if (status === 200) {
+      summary = 'open registry: /v2/ answers 200 without credentials'
+      facts.auth = 'none'
+    } else if (!result.challenge) {
+      summary = '401 without a WWW-Authenticate challenge: a client cannot know how to authenticate'
+      findings.push({code: 'probe.no-challenge', severity: 'error', exitCode: ExitCode.PROTOCOL, message: summary, fix: 'The registry (or a proxy in front of it) strips the WWW-Authenticate header; fix its configuration.'})
+    } else {
+      const c = result.challenge
+      facts.auth = c.scheme
+      facts.challenges = parsed.challenges.map((x) => ({scheme: x.scheme, params: x.params}))
+      if (c.scheme === 'bearer') {
+        summary = c.realm ? `token auth (Bearer) at ${c.realm}${c.service ? `, service "${c.service}"` : ''}` : 'Bearer challenge without a realm'
+        facts.realm = c.realm
+        facts.service = c.service
+      } else if (c.scheme === 'basic') {
+        summary = `Basic auth${c.realm ? ` (realm "${c.realm}")` : ''}: credentials go straight to the registry`
+      } else {
+        summary = `unusual auth scheme "${c.scheme}"`
+        findings.push({code: 'probe.unknown-scheme', severity: 'warn', message: `the registry asks for the "${c.scheme}" scheme, which docker does not speak (it knows Bearer and Basic)`})
+      }
+    }
+    if (!result.apiVersion && !findings.some((f) => f.code === 'probe.not-a-registry')) {
+      findings.push({code: 'probe.no-api-version', severity: 'info', message: 'no Docker-Distribution-Api-Version header (the spec says a registry should send it); some proxies strip it'})
+    }
+  } else if (status === 404) {
+    summary = 'not a v2 registry: /v2/ answered 404'
+    findings.push({code: 'probe.not-v2', severity: 'error', exitCode: ExitCode.PROTOCOL, message: summary, fix: 'Check the host and port; a v1-only or non-registry server does not serve /v2/.'})
+  } else if (status === 429) {
+    summary = `rate limited: ${dockerStyle(registryErrors(r)) ?? '429 Too Many Requests'}`
+    findings.push({code: 'probe.rate-limited', severity: 'error', exitCode: ExitCode.RATE_LIMITED, message: summary, fix: 'Wait for the window to reset (Retry-After), or authenticate: authenticated users get a higher limit.'})
+  } else if (status === 403) {
+    summary = `/v2/ is forbidden (403)${dockerStyle(registryErrors(r)) ? `: ${dockerStyle(registryErrors(r))}` : ''}`
+    findings.push({code: 'probe.forbidden', severity: 'error', exitCode: ExitCode.DENIED, message: summary, fix: 'A firewall, proxy or IP allow-list may block this client; check the registry\'s network access rules.'})
+  } else if (status >= 500) {
+    summary = `the registry failed: ${status} ${r.exchange.response?.statusText ?? ''}`.trim()
+    findings.push({code: 'probe.server-error', severity: 'error', exitCode: ExitCode.PROTOCOL, message: summary, fix: 'The registry or its storage is unhealthy; retry later or check its logs.'})
+  } else {
+    summary = `unexpected answer from /v2/: ${status}`
+    findings.push({code: 'probe.unexpected-status', severity: 'error', exitCode: ExitCode.PROTOCOL, message: summary})
+  }
+  if (r.failure && !result.failure) {
+    findings.push(transportFinding('probe', r.failure))
+    result.failure = r.failure
+  }
+  return {step: step('probe', summary, facts, exchanges, findings), result}
+}

@@ -1,0 +1,241 @@
+import type {Challenge} from '../auth/challenge.js'
+import {decodeJwt, describeOpaqueToken, type DecodedJwt} from '../auth/jwt.js'
+import {compareAccess, parseScopes, type ScopeComparison} from '../auth/scope.js'
+import {exchangeToken, MIN_TOKEN_LIFETIME_S, type TokenExchange, type TokenGrant} from '../auth/token.js'
+import type {Credential} from '../credentials/types.js'
+import {describeRedacted, redactSecret} from '../http/redact.js'
+import type {RegistryAddress} from '../reference.js'
+import {ExitCode, type Exchange, type Finding, type Step} from '../trace/types.js'
+import {dockerStyle, htmlTitle, isHtml, registryErrors, skipped, step, type StageContext} from './context.js'
+import {transportFinding} from './transport-finding.js'
+
+/** Beyond this, a token's iat or a server's Date disagreeing with this machine is worth saying (issue 3). */
+export const CLOCK_SKEW_WARN_S = 30
+/** distribution allows this much leeway on exp/nbf (registry/auth/token/token.go). */
+export const REGISTRY_LEEWAY_S = 60
+
+export interface TokenStageInput {
+  registry: RegistryAddress
+  /** The challenge to answer (a resource's, carrying the scope, or the registry's). */
+  challenge?: Challenge
+  scopes: string[]
+  credential?: Credential
+  /** --oauth: POST grant_type=password instead of GET with Basic. */
+  oauth?: boolean
+  /** --plain-http: the user accepts credentials over plain HTTP. */
+  plainHttp?: boolean
+  /** docker login's request: offline_token=true, client_id=docker, no scope. */
+  login?: boolean
+}
+
+export interface TokenStageResult {
+  /** The value for the registry's Authorization header, when there is one. Never rendered (redacted on record). */
+  authorization?: string
+  anonymous: boolean
+  token?: string
+  decoded?: DecodedJwt
+  comparison?: ScopeComparison[]
+  exchange?: TokenExchange
+  /** The token server's verdict when it refused: carries the exit code. */
+  refused?: Finding
+}
+
+export function grantOf(credential: Credential | undefined): TokenGrant {
+  if (!credential) return {kind: 'anonymous'}
+  if (credential.kind === 'basic') return {kind: 'basic', username: credential.username, password: credential.password}
+  if (credential.kind === 'identity-token') return {kind: 'refresh-token', token: credential.token, username: credential.username}
+  return {kind: 'anonymous'}
+}
+
+function isLoopbackUrl(u: URL): boolean {
+  const h = u.hostname.replace(/^\[|\]$/g, '')
+  return h === 'localhost' || h === '::1' || /^127\./.test(h)
+}
+
+export async function tokenStage(ctx: StageContext, input: TokenStageInput): Promise<{step: Step; result: TokenStageResult}> {
+  const {challenge: c, credential} = input
+  const anonymous = !credential
+  const result: TokenStageResult = {anonymous}
+  if (!c) return {step: skipped('token', 'skipped: no challenge, so no token is needed'), result}
+  if (c.scheme === 'basic') {
+    if (credential?.kind === 'basic') {
+      ctx.http.secrets.addBasic(credential.username, credential.password)
+      result.authorization = `Basic ${Buffer.from(`${credential.username}:${credential.password}`).toString('base64')}`
+    }
+    return {step: skipped('token', 'skipped: the registry asks for Basic auth, so credentials go with every request and there is no token exchange'), result}
+  }
+  if (c.scheme !== 'bearer') return {step: skipped('token', `skipped: the "${c.scheme}" scheme has no token exchange that regprobe knows`), result}
+  if (credential?.kind === 'registry-token') {
+    ctx.http.secrets.add(credential.token)
+    result.authorization = `Bearer ${credential.token}`
+    result.token = credential.token
+    return {step: analyse(ctx, input, result, [], [{code: 'token.registry-token', severity: 'info', message: `a registry token from ${credential.source.location} is sent as is (no exchange)`}], undefined), result}
+  }
+  if (!c.realm) return {step: skipped('token', 'skipped: the challenge has no realm'), result}
+
+  const findings: Finding[] = []
+  let realm: URL
+  try {
+    realm = new URL(c.realm)
+  } catch {
+    return {step: skipped('token', `skipped: the realm "${c.realm}" is not a URL`), result}
+  }
+  // design.md: never send credentials over plain HTTP to a non-loopback host unless --plain-http was given.
+  if (credential && realm.protocol === 'http:' && !isLoopbackUrl(realm) && !input.plainHttp) {
+    const f: Finding = {
+      code: 'token.refused-plain-http-credentials',
+      severity: 'error',
+      exitCode: ExitCode.TLS,
+      message: `the realm ${realm.origin} is plain HTTP: regprobe will not send your password there`,
+      fix: 'Serve the token endpoint over HTTPS; pass --plain-http only if you accept that the password crosses the network in clear text.',
+    }
+    result.refused = f
+    return {step: step('token', f.message, {realm: c.realm}, [], [f]), result}
+  }
+
+  const grant = grantOf(credential)
+  const ex = await exchangeToken(ctx.http, {
+    realm: c.realm,
+    service: c.service,
+    scopes: input.login ? [] : input.scopes,
+    grant,
+    oauth: input.oauth,
+    clientId: input.login ? 'docker' : undefined,
+    offline: input.login,
+  })
+  result.exchange = ex
+  const exchanges = ex.results.flatMap((r) => r.exchanges)
+  if (ex.fellBackToGet) findings.push({code: 'token.oauth-fallback-get', severity: 'info', message: `the OAuth2 POST answered ${ex.results[0]!.status}; fell back to GET as the spec advises (docker's own client does not, so identity-token logins may fail here)`})
+  const last = ex.results.at(-1)!
+  if (last.failure && !last.status) {
+    findings.push(transportFinding('token', last.failure))
+    return {step: step('token', last.failure.message, {realm: c.realm}, exchanges, findings), result}
+  }
+  if (!ex.response) {
+    const refused = refusal(last, anonymous, c.realm)
+    findings.push(refused)
+    result.refused = refused
+    return {step: step('token', refused.message, {realm: c.realm, method: ex.method, status: last.status}, exchanges, findings), result}
+  }
+  result.token = ex.response.token
+  result.authorization = `Bearer ${ex.response.token}`
+  return {step: analyse(ctx, input, result, exchanges, findings, ex), result}
+}
+
+/** Why the token server said no, in docker's words where it has them. */
+function refusal(r: TokenExchange['results'][number], anonymous: boolean, realm: string): Finding {
+  const status = r.status ?? 0
+  const said = dockerStyle(registryErrors(r)) ?? (isHtml(r) ? `an HTML page${htmlTitle(r.text) ? ` ("${htmlTitle(r.text)}")` : ''}` : r.text?.trim().slice(0, 200) || '(empty body)')
+  if (status === 200) {
+    return {code: 'token.no-token', severity: 'error', exitCode: ExitCode.PROTOCOL, message: `the token server answered 200 without a token (no "token" or "access_token" field): ${said}`, fix: `Check the realm URL (${realm}): it may point at a web page rather than the token endpoint.`}
+  }
+  if (status === 401) {
+    return anonymous
+      ? {code: 'token.credentials-required', severity: 'error', exitCode: ExitCode.AUTHENTICATION, message: `the token server requires credentials: ${said}`, fix: 'Log in first (docker login), or pass -u USER --password-stdin.'}
+      : {code: 'token.credentials-rejected', severity: 'error', exitCode: ExitCode.AUTHENTICATION, message: `the token server rejected the credentials: ${said}`, fix: 'Check the user name and password or access token (an expired token, a token without the registry scopes, or an e-mail address instead of the user name are the usual causes).'}
+  }
+  if (status === 403) {
+    return anonymous
+      ? {code: 'token.anonymous-denied', severity: 'error', exitCode: ExitCode.AUTHENTICATION, message: `the token server refuses anonymous access to this scope: ${said}`, fix: 'The repository is private or does not exist: log in with an account that can read it.'}
+      : {code: 'token.denied', severity: 'error', exitCode: ExitCode.DENIED, message: `the token server refused this scope for this account: ${said}`, fix: 'Ask for access to the repository, or use a token with the needed scopes (e.g. write:packages on ghcr.io).'}
+  }
+  if (status === 429) return {code: 'token.rate-limited', severity: 'error', exitCode: ExitCode.RATE_LIMITED, message: `the token server rate-limits this client: ${said}`, fix: 'Wait and retry; authenticate for a higher limit.'}
+  if (status === 404) return {code: 'token.realm-not-found', severity: 'error', exitCode: ExitCode.PROTOCOL, message: `the realm ${realm} answered 404: it is not a token endpoint`, fix: 'The registry\'s auth.token.realm points at the wrong URL.'}
+  if (status === 400) return {code: 'token.bad-request', severity: 'error', exitCode: ExitCode.PROTOCOL, message: `the token server rejected the request as malformed: ${said}`, fix: 'An unknown service or a malformed scope; check the service name in the challenge.'}
+  return {code: 'token.server-error', severity: 'error', exitCode: ExitCode.PROTOCOL, message: `the token server answered ${status}: ${said}`}
+}
+
+function analyse(ctx: StageContext, input: TokenStageInput, result: TokenStageResult, exchanges: Exchange[], findings: Finding[], ex: TokenExchange | undefined): Step {
+  const token = result.token!
+  const resp = ex?.response
+  const nowS = ctx.now() / 1000
+  const facts: Record<string, unknown> = {
+    method: ex?.method,
+    realm: input.challenge?.realm,
+    service: input.challenge?.service,
+    requested: input.login ? '(none: docker login asks for no scope)' : input.scopes,
+    token: describeRedacted(redactSecret(token)),
+  }
+  if (resp) {
+    facts.field = resp.field
+    facts.expiresIn = resp.expiresInRaw === undefined ? `${resp.expiresIn} s (absent: clients assume 60 s)` : `${resp.expiresInRaw} s`
+    if (resp.issuedAt) facts.issuedAt = resp.issuedAt
+    if (resp.refreshToken) facts.refreshToken = describeRedacted(redactSecret(resp.refreshToken))
+    if (resp.fieldsDiffer) findings.push({code: 'token.fields-differ', severity: 'warn', message: '"token" and "access_token" differ; the spec says they should be equal (regprobe uses "token", as docker does)'})
+    if (resp.expiresInRaw !== undefined && resp.expiresInRaw < MIN_TOKEN_LIFETIME_S) {
+      findings.push({code: 'token.short-lifetime', severity: 'warn', message: `expires_in is ${resp.expiresInRaw} s; the spec says a token should never live less than 60 s (clients treat it as 60)`})
+    }
+  }
+  // Clock: the token server's Date header against this machine.
+  const dateHeader = ex?.results.at(-1)?.headers?.get('date')
+  if (dateHeader) {
+    const skew = Math.round(Date.parse(dateHeader) / 1000 - nowS)
+    if (Number.isFinite(skew)) {
+      facts.serverClockSkew = `${skew} s`
+      if (Math.abs(skew) > CLOCK_SKEW_WARN_S) findings.push({code: 'clock.skew.token-server', severity: 'warn', message: `this machine's clock is ${Math.abs(skew)} s ${skew > 0 ? 'behind' : 'ahead of'} the token server's`, fix: 'Sync the clock (NTP): tokens are checked against exp/nbf with little leeway.', evidence: 'token response Date header'})
+    }
+  }
+  const decoded = decodeJwt(token)
+  result.decoded = decoded
+  if (!decoded) {
+    facts.format = 'opaque (not a JWT)'
+    const hint = describeOpaqueToken(token)
+    findings.push({code: 'token.opaque', severity: 'info', message: `the token is not a JWT${hint ? ` (${hint})` : ''}: what it grants can only be judged by using it`})
+  } else {
+    const {header, claims} = decoded
+    facts.format = `JWT alg=${header.alg ?? '?'}${header.kid ? ' kid' : ''}${header.hasX5c ? ' x5c' : ''}${header.hasJwk ? ' jwk' : ''}`
+    facts.claims = {iss: claims.iss, sub: claims.sub, aud: claims.aud, exp: claims.exp, nbf: claims.nbf, iat: claims.iat, jti: claims.jti}
+    facts.access = claims.access ?? null
+    const service = input.challenge?.service
+    const aud = Array.isArray(claims.aud) ? claims.aud : claims.aud === undefined ? [] : [claims.aud]
+    if (service && aud.length && !aud.includes(service)) {
+      findings.push({code: 'token.aud-mismatch', severity: 'warn', message: `the token's audience ${JSON.stringify(claims.aud)} is not the service "${service}": the registry will reject it as invalid_token`, fix: 'The token server and the registry disagree on the service name (auth.token.service).', evidence: 'claim aud'})
+    }
+    if (claims.exp !== undefined && claims.exp + REGISTRY_LEEWAY_S < nowS) {
+      findings.push({code: 'token.expired-on-arrival', severity: 'warn', message: `the token expired ${Math.round(nowS - claims.exp)} s before it arrived (exp ${new Date(claims.exp * 1000).toISOString()})`, fix: 'The token server\'s clock or its token lifetime is wrong, or this machine\'s clock is ahead.', evidence: 'claim exp'})
+    }
+    if (claims.nbf !== undefined && claims.nbf - REGISTRY_LEEWAY_S > nowS) {
+      findings.push({code: 'token.not-yet-valid', severity: 'warn', message: `the token is not valid for another ${Math.round(claims.nbf - nowS)} s (nbf)`, fix: 'This machine\'s clock is behind the token server\'s: sync it.', evidence: 'claim nbf'})
+    }
+    if (claims.exp !== undefined && claims.iat !== undefined && claims.exp - claims.iat < MIN_TOKEN_LIFETIME_S) {
+      findings.push({code: 'token.short-lifetime', severity: 'warn', message: `the token lives ${claims.exp - claims.iat} s (exp - iat), under the 60 s minimum`})
+    }
+    if (claims.iat !== undefined) {
+      const skew = Math.round(claims.iat - nowS)
+      if (Math.abs(skew) > CLOCK_SKEW_WARN_S && !dateHeader) findings.push({code: 'clock.skew.iat', severity: 'warn', message: `the token was issued ${Math.abs(skew)} s ${skew > 0 ? 'in the future' : 'in the past'} by this machine's clock`, evidence: 'claim iat'})
+    }
+    if (!input.login && input.scopes.length) {
+      const requested = parseScopes(input.scopes.join(' ')).scopes
+      result.comparison = compareAccess(requested, claims.access)
+      facts.comparison = result.comparison
+      const missing = result.comparison.filter((x) => x.missing.length)
+      if (!claims.access || claims.access.length === 0) {
+        findings.push({
+          code: 'token.access.empty',
+          severity: 'error',
+          exitCode: result.anonymous ? ExitCode.AUTHENTICATION : ExitCode.DENIED,
+          message: `the token grants nothing ("access": ${claims.access ? '[]' : 'absent'}): the token server answers 200 even when ${result.anonymous ? 'an anonymous client' : `"${claims.sub || 'this account'}"`} may not ${input.scopes.join(' ')}`,
+          fix: result.anonymous ? 'The repository is private or does not exist (or, on Docker Hub, an official image was named without library/): log in, and check the name.' : 'This account has no rights on the repository: check its name and the account\'s permissions.',
+          evidence: 'claim access',
+        })
+      } else if (missing.length) {
+        for (const m of missing) {
+          findings.push({
+            code: 'token.scope.missing-action',
+            severity: 'error',
+            exitCode: result.anonymous ? ExitCode.AUTHENTICATION : ExitCode.DENIED,
+            message: `asked for ${m.requested.join(',')} on ${m.type}:${m.name}, granted ${m.granted.length ? m.granted.join(',') : 'nothing'}: ${m.missing.join(',')} missing`,
+            fix: m.missing.includes('push') ? 'The account may pull but not push here: ask for write access, or use a token with write scope.' : 'The account lacks these rights on the repository.',
+            evidence: 'claim access',
+          })
+        }
+      }
+    }
+  }
+  const summary = `${facts.method ?? 'no'} exchange → ${decoded ? 'JWT' : 'opaque token'}${result.comparison ? `; granted: ${describeGrant(result.comparison)}` : ''}`
+  return step('token', summary, facts, exchanges, findings)
+}
+
+function describeGrant(c: ScopeComparison[]): string {
+  return c.map((x) => `${x.name} ${x.granted.length ? x.granted.join(',') : 'nothing'}`).join('; ')
+}
