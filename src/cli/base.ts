@@ -15,6 +15,7 @@ export interface CommonFlags {
   'ca-cert'?: string
   insecure?: boolean
   'plain-http'?: boolean
+  'ci-annotations'?: boolean
 }
 
 /**
@@ -59,7 +60,12 @@ export abstract class RegprobeCommand extends Command {
     } else {
       const {renderHuman} = await import('../render/human.js')
       const {useColor} = await import('../render/color.js')
-      const text = renderHuman(trace, {color: useColor(process.stdout), verbose: !!flags.verbose})
+      let text = renderHuman(trace, {color: useColor(process.stdout), verbose: !!flags.verbose})
+      if (process.env.GITHUB_ACTIONS === 'true' && flags['ci-annotations'] !== false) {
+        const gh = await import('../render/github.js')
+        const note = gh.annotation(trace)
+        text = `${gh.groupStages(text)}${note ? `${note}\n` : ''}`
+      }
       process.stdout.write(box ? box.scrub(text) : text)
     }
     process.exitCode = trace.verdict.code

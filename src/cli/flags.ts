@@ -15,6 +15,7 @@ export const outputFlags = {
   json: Flags.boolean({description: 'Print the trace as one JSON document (schema regprobe/trace@1) on stdout.', helpGroup: 'OUTPUT'}),
   verbose: Flags.boolean({char: 'v', description: 'Show every header and body, and every finding.', helpGroup: 'OUTPUT'}),
   har: Flags.string({description: 'Also write the exchanges as HAR 1.2 (redacted) to FILE.', helpValue: 'FILE', helpGroup: 'OUTPUT'}),
+  'ci-annotations': Flags.boolean({description: 'Under GitHub Actions, group stages and annotate the verdict (--no-ci-annotations turns it off).', default: true, allowNo: true, helpGroup: 'OUTPUT'}),
   'show-secrets': Flags.boolean({description: 'Do not redact passwords and tokens (says so on stderr). Never use in CI logs.', helpGroup: 'OUTPUT'}),
 }
 

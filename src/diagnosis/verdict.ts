@@ -20,3 +20,16 @@ export function verdictOf(steps: Step[], okHeadline: string): Verdict {
 function fixesOf(findings: Finding[]): string[] {
   return [...new Set(findings.map((f) => f.fix).filter((f): f is string => !!f))]
 }
+
+/**
+ * Adds the diagnosis rules' hints to a verdict: the decisive stage finding stays the headline (it is what happened);
+ * a matching registry-specific hint explains what it means here, so its fix comes first.
+ */
+export function withDiagnosis(v: Verdict, hints: Finding[]): Verdict {
+  if (hints.length === 0) return v
+  const relevant = v.status === 'ok' ? hints.filter((h) => h.severity !== 'info') : hints
+  if (relevant.length === 0) return v
+  const status = v.status === 'ok' && relevant.some((h) => h.severity === 'warn') ? 'warn' : v.status
+  const [first, ...rest] = v.causes
+  return {...v, status, causes: first ? [first, ...relevant, ...rest] : relevant, fixes: [...new Set([...relevant.map((h) => h.fix).filter((f): f is string => !!f), ...v.fixes])]}
+}

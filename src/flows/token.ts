@@ -1,5 +1,6 @@
 import type {HttpClient} from '../http/client.js'
-import {verdictOf} from '../diagnosis/verdict.js'
+import {diagnose} from '../diagnosis/rules.js'
+import {verdictOf, withDiagnosis} from '../diagnosis/verdict.js'
 import {accessStage} from '../stages/access.js'
 import {challengeStage} from '../stages/challenge.js'
 import {makeContext, skipped} from '../stages/context.js'
@@ -57,7 +58,9 @@ export async function tokenFlow(http: HttpClient, command: string, input: string
     steps.push(a.step)
   }
   const okHeadline = ref ? `${actions.join(' and ')} of ${ref.canonical} ${prove.length > 1 ? 'proven' : 'works'}${cred.credential ? ` as ${describeUser(cred.credential)}` : ' anonymously'}` : `token issued for ${registry.host}`
-  const verdict = verdictOf(steps, okHeadline)
+  const c0 = cred.credential
+  const hints = diagnose({steps, registry, repository: ref?.repository, actions, username: c0 && 'username' in c0 ? c0.username : undefined, credentialSource: c0?.source.location})
+  const verdict = withDiagnosis(verdictOf(steps, okHeadline), hints)
   return {trace: makeTrace(command, input, startedAt, steps, verdict, http.t0), token: tok?.token}
 }
 

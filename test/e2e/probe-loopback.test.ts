@@ -1,0 +1,110 @@
+import assert from 'node:assert/strict'
+import {mkdtempSync, writeFileSync} from 'node:fs'
+import {tmpdir} from 'node:os'
+import {join} from 'node:path'
+import {after, before, describe, it} from 'node:test'
+import {createTlsMaterial, type TlsMaterial} from '../../src/sandbox/index.js'
+import {parseJsonOut, runCli} from '../helpers/cli.js'
+import {bearerPing, closedPort, REGISTRY_HEADERS, serve, silent, type Running} from '../helpers/servers.js'
+
+/** Real sockets, the real CLI: the failures people meet before any auth happens. */
+describe('probe over real loopback sockets', () => {
+  let tls: TlsMaterial
+  let caFile: string
+  let plain: Running
+  let secure: Running
+  const dir = mkdtempSync(join(tmpdir(), 'regprobe-probe-'))
+
+  before(async () => {
+    tls = await createTlsMaterial('probe test')
+    caFile = join(dir, 'ca.pem')
+    writeFileSync(caFile, tls.caPem)
+    plain = await serve(bearerPing('http://127.0.0.1/token', 'test'))
+    secure = await serve((req, res) => {
+      res.writeHead(200, REGISTRY_HEADERS)
+      res.end('{}')
+    }, {cert: tls.certPem, key: tls.keyPem})
+  })
+  after(async () => {
+    await plain.close()
+    await secure.close()
+  })
+
+  for (const mode of ['human', 'json'] as const) {
+    const extra = mode === 'json' ? ['--json'] : []
+    it(`a closed port is "refused", exit 3 (${mode})`, async () => {
+      const port = await closedPort()
+      const r = await runCli(['probe', `https://127.0.0.1:${port}`, ...extra])
+      assert.equal(r.code, 3, r.stdout + r.stderr)
+      if (mode === 'json') assert.equal(parseJsonOut(r).steps[0].findings[0].code, 'probe.refused')
+      else assert.match(r.stdout, /connection refused/)
+    })
+
+    it(`an untrusted CA is a TLS failure, exit 4 (${mode})`, async () => {
+      const r = await runCli(['probe', `https://${secure.host}`, ...extra])
+      assert.equal(r.code, 4, r.stdout + r.stderr)
+      if (mode === 'json') assert.equal(parseJsonOut(r).verdict.causes[0].code, 'probe.tls.unknown-ca')
+    })
+  }
+
+  it('the same registry is trusted with --ca-cert, and the certificate is reported', async () => {
+    const r = await runCli(['probe', `https://${secure.host}`, '--ca-cert', caFile, '--json'])
+    assert.equal(r.code, 0, r.stdout + r.stderr)
+    const t = parseJsonOut(r)
+    const x = t.steps[0].exchanges[0]
+    assert.equal(x.connection.protocol, 'https')
+    assert.match(x.connection.tlsVersion, /^TLSv1\.[23]$/)
+    assert.match(x.connection.certificate.issuer, /probe test CA/)
+    assert.equal(x.connection.reused, false)
+    assert.equal(t.steps[0].facts.auth, 'none')
+  })
+
+  it('--insecure skips verification', async () => {
+    const r = await runCli(['probe', `https://${secure.host}`, '--insecure'])
+    assert.equal(r.code, 0, r.stdout + r.stderr)
+  })
+
+  it('TLS spoken to a plain-HTTP port is named, exit 4', async () => {
+    const r = await runCli(['probe', `https://${plain.host}`, '--json'])
+    assert.equal(r.code, 4, r.stdout + r.stderr)
+    assert.equal(parseJsonOut(r).verdict.causes[0].code, 'probe.tls.plain-http-port')
+  })
+
+  it('plain HTTP spoken to a TLS port is named, exit 4', async () => {
+    const r = await runCli(['probe', `http://${secure.host}`, '--json'])
+    assert.ok(r.code === 4 || r.code === 3, r.stdout + r.stderr)
+    const t = parseJsonOut(r)
+    assert.match(t.verdict.headline, /TLS|closed the connection/)
+  })
+
+  it('a loopback registry without a scheme: HTTPS first, then plain HTTP, as docker does', async () => {
+    const r = await runCli(['probe', plain.host, '--json'])
+    assert.equal(r.code, 0, r.stdout + r.stderr)
+    const t = parseJsonOut(r)
+    assert.equal(t.steps[0].exchanges.length, 2)
+    assert.equal(t.steps[0].facts.scheme, 'http')
+    assert.ok(t.steps[0].findings.some((f: {code: string}) => f.code === 'probe.fallback-http'))
+  })
+
+  it('a server that never answers gives its verdict within --timeout plus a second, naming the stage', async () => {
+    const s = await silent()
+    try {
+      const r = await runCli(['probe', `http://${s.host}`, '--timeout', '700ms', '--json'])
+      assert.equal(r.code, 3)
+      const t = parseJsonOut(r)
+      assert.equal(t.verdict.causes[0].code, 'probe.timeout')
+      assert.ok(r.ms < 700 + 1000 + 1500, `took ${r.ms} ms`) // + process start-up
+    } finally {
+      await s.close()
+    }
+  })
+
+  it('a usage error is exit 2 with a message and no stack trace, in both modes', async () => {
+    for (const extra of [[], ['--json']]) {
+      const r = await runCli(['probe', 'http://exa mple:99999', ...extra])
+      assert.equal(r.code, 2, r.stdout + r.stderr)
+      assert.doesNotMatch(r.stderr, /\n\s+at /)
+      if (extra.length) assert.equal(parseJsonOut(r).error.exitCode, 2)
+    }
+  })
+})

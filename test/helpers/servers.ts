@@ -1,0 +1,67 @@
+import {once} from 'node:events'
+import http from 'node:http'
+import https from 'node:https'
+import net from 'node:net'
+import type {AddressInfo} from 'node:net'
+
+export interface Running {
+  port: number
+  host: string
+  close(): Promise<void>
+}
+
+/** A loopback HTTP(S) server that answers like a registry would, for a test scenario. */
+export async function serve(handler: http.RequestListener, tls?: {cert: string; key: string}): Promise<Running> {
+  const server = tls ? https.createServer({cert: tls.cert, key: tls.key}, handler) : http.createServer(handler)
+  server.listen(0, '127.0.0.1')
+  await once(server, 'listening')
+  const port = (server.address() as AddressInfo).port
+  return {
+    port,
+    host: `127.0.0.1:${port}`,
+    close: async () => {
+      server.closeAllConnections?.()
+      await new Promise<void>((r) => server.close(() => r()))
+    },
+  }
+}
+
+/** Accepts TCP connections and never says a word: the registry that hangs. */
+export async function silent(): Promise<Running> {
+  const sockets = new Set<net.Socket>()
+  const server = net.createServer((s) => {
+    sockets.add(s)
+    s.on('error', () => {})
+  })
+  server.listen(0, '127.0.0.1')
+  await once(server, 'listening')
+  const port = (server.address() as AddressInfo).port
+  return {
+    port,
+    host: `127.0.0.1:${port}`,
+    close: async () => {
+      for (const s of sockets) s.destroy()
+      await new Promise<void>((r) => server.close(() => r()))
+    },
+  }
+}
+
+/** A port where nothing listens: bind, note the port, close. */
+export async function closedPort(): Promise<number> {
+  const server = net.createServer()
+  server.listen(0, '127.0.0.1')
+  await once(server, 'listening')
+  const port = (server.address() as AddressInfo).port
+  await new Promise<void>((r) => server.close(() => r()))
+  return port
+}
+
+export const REGISTRY_HEADERS = {'content-type': 'application/json', 'docker-distribution-api-version': 'registry/2.0'}
+
+/** GET /v2/ of a registry that asks for tokens at `realm`. */
+export function bearerPing(realm: string, service: string): http.RequestListener {
+  return (req, res) => {
+    res.writeHead(401, {...REGISTRY_HEADERS, 'www-authenticate': `Bearer realm="${realm}",service="${service}"`})
+    res.end('{"errors":[{"code":"UNAUTHORIZED","message":"authentication required","detail":null}]}\n')
+  }
+}
