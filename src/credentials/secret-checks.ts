@@ -1,0 +1,50 @@
+/**
+ * Shapes of a found secret that explain a rejection: a trailing newline, spaces, an e-mail as Docker Hub user name,
+ * and which kind of token goes where. Pure; findings never quote the secret.
+ */
+import type {Finding} from '../trace/types.js'
+import type {Credential, RegistryKeyInfo} from './types.js'
+
+export function secretShapeFindings(c: Credential, registry: RegistryKeyInfo, place: string): Finding[] {
+  const out: Finding[] = []
+  const secret = c.kind === 'basic' ? c.password : c.token
+  const what = c.kind === 'basic' ? 'password' : c.kind === 'identity-token' ? 'identity token' : 'registry token'
+  if (/[\r\n]$/.test(secret)) {
+    out.push({
+      code: 'credentials.secret.trailing-newline',
+      severity: 'warn',
+      message: `the ${what} from ${place} ends with a line break (${secret.length} characters including it): registries compare secrets byte for byte, so it is probably rejected`,
+      fix: "Strip it where the secret is produced, e.g. printf '%s' \"$TOKEN\" | regprobe … --password-stdin, or tr -d '\\r\\n'.",
+    })
+  } else if (/^\s|\s$/.test(secret)) {
+    out.push({
+      code: 'credentials.secret.whitespace',
+      severity: 'warn',
+      message: `the ${what} from ${place} starts or ends with white space: a pasted secret often picks some up`,
+      fix: 'Check the stored secret; remove the white space if it is not part of it.',
+    })
+  }
+  const username = c.kind === 'registry-token' ? undefined : c.username
+  if (registry.isDockerHub && username?.includes('@')) {
+    out.push({
+      code: 'credentials.hub.email-username',
+      severity: 'warn',
+      message: `the Docker Hub user name from ${place} is an e-mail address: docker login wants the Docker ID, and Hub answers "incorrect username or password" otherwise`,
+      fix: 'Use your Docker ID (shown at hub.docker.com) as the user name, and a personal access token as the password.',
+    })
+  }
+  if (c.kind === 'identity-token') {
+    out.push({
+      code: 'credentials.identity-token',
+      severity: 'info',
+      message: `${place} holds an identity (refresh) token, not a password: the token server gets an OAuth2 POST with grant_type=refresh_token, as docker does`,
+    })
+  } else if (c.kind === 'registry-token') {
+    out.push({
+      code: 'credentials.registry-token',
+      severity: 'info',
+      message: `${place} holds a registry token: it goes to the registry as a Bearer token as is, with no token exchange, so it must already carry the scopes needed`,
+    })
+  }
+  return out
+}
