@@ -48,8 +48,9 @@ export abstract class RegprobeCommand extends Command {
   }
 
   /** Render the trace the way the flags ask and set the exit code from the verdict. */
-  protected async emit(trace: Trace, flags: CommonFlags, http?: HttpClient): Promise<Trace> {
-    const box = http?.secrets
+  /** `source` is what holds the run's secrets (an HttpClient, or {secrets} for a command without network). */
+  protected async emit(trace: Trace, flags: CommonFlags, source?: {secrets: SecretBox}): Promise<Trace> {
+    const box = source?.secrets
     if (flags.har) {
       const {writeHar} = await import('../render/har.js')
       await writeHar(flags.har, trace)

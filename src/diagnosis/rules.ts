@@ -37,14 +37,6 @@ export const isGoogle = (h: string) => h === 'gcr.io' || h.endsWith('.gcr.io') |
 
 export const RULES: Rule[] = [
   {
-    code: 'hub.email-as-username',
-    story: 'Docker Hub wants the Docker ID, not the e-mail address, for CLI logins',
-    apply: (i) =>
-      i.registry.isDockerHub && i.username?.includes('@') && (has(i, 'token.credentials-rejected') || has(i, 'login.credentials-rejected'))
-        ? {code: 'hub.email-as-username', severity: 'info', message: `"${i.username}" is an e-mail address; Docker Hub's registry login takes the Docker ID (user name)`, fix: 'Use your Docker ID as the user name, and a personal access token as the password.'}
-        : undefined,
-  },
-  {
     code: 'hub.pat-read-only',
     story: 'Docker Hub personal access tokens have scopes: a Read-only token cannot push',
     apply: (i) =>

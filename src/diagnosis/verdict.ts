@@ -31,5 +31,9 @@ export function withDiagnosis(v: Verdict, hints: Finding[]): Verdict {
   if (relevant.length === 0) return v
   const status = v.status === 'ok' && relevant.some((h) => h.severity === 'warn') ? 'warn' : v.status
   const [first, ...rest] = v.causes
-  return {...v, status, causes: first ? [first, ...relevant, ...rest] : relevant, fixes: [...new Set([...relevant.map((h) => h.fix).filter((f): f is string => !!f), ...v.fixes])]}
+  const fixOf = (fs: Finding[]) => fs.map((h) => h.fix).filter((f): f is string => !!f)
+  // A warning hint names the real cause (e.g. an e-mail as user name): its fix first. An info hint adds context:
+  // after the decisive finding's own fix.
+  const fixes = [...fixOf(relevant.filter((h) => h.severity === 'warn')), ...fixOf(first ? [first] : []), ...fixOf(relevant.filter((h) => h.severity === 'info')), ...v.fixes]
+  return {...v, status, causes: first ? [first, ...relevant, ...rest] : relevant, fixes: [...new Set(fixes)]}
 }

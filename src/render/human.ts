@@ -9,90 +9,127 @@ export interface HumanOptions {
 
 /** Headers a reader of an auth trace needs; -v shows all of them. */
 const KEY_RESPONSE_HEADERS = [
-  'www-authenticate', 'docker-distribution-api-version', 'content-type', 'location', 'link', 'warning',
-  'ratelimit-limit', 'ratelimit-remaining', 'docker-ratelimit-source', 'retry-after', 'docker-upload-uuid', 'date',
+  'www-authenticate', 'docker-distribution-api-version', 'location', 'link', 'warning',
+  'ratelimit-limit', 'ratelimit-remaining', 'docker-ratelimit-source', 'retry-after',
 ]
-const KEY_REQUEST_HEADERS = ['authorization', 'content-type', 'accept']
+const KEY_REQUEST_HEADERS = ['authorization']
+/** Facts that are drawn as their own table, or are too bulky for the summary view. */
+const SPECIAL_FACTS = new Set(['comparison', 'rows', 'access', 'claims', 'challenges', 'items', 'pages', 'scopeParsed', 'credential', 'results'])
+const PAD = '      '
+/** Per stage, the facts worth a line without -v (the exchange lines already show URLs and statuses). */
+const BRIEF_FACTS: Partial<Record<Step['stage'], string[]>> = {
+  probe: ['scheme', 'apiVersion', 'auth', 'realm', 'service', 'tls', 'ratelimit-limit', 'ratelimit-remaining', 'docker-ratelimit-source', 'warning'],
+  challenge: ['scopes', 'tokenUrl'],
+  credentials: [],
+  token: ['requested', 'token', 'refreshToken', 'expiresIn', 'format', 'serverClockSkew'],
+  access: ['digest', 'rateLimit', 'uploadCancelled'],
+}
 
 /** Colour marks status only (design.md). */
-function palette(color: boolean): {c: ChalkInstance; mark: (s: Step['status'] | Finding['severity'] | 'fail' | 'ok') => string} {
+function palette(color: boolean): {c: ChalkInstance; mark: (s: string) => string} {
   const c = new Chalk({level: color ? 1 : 0})
   const marks: Record<string, string> = {ok: c.green('✔'), warn: c.yellow('!'), fail: c.red('✖'), skip: c.dim('–'), info: c.cyan('i'), error: c.red('✖')}
   return {c, mark: (s) => marks[s] ?? s}
 }
 
+/** Borderless cli-table3: aligned columns without box drawing, readable in a CI log. */
+function plainTable(head?: string[]): Table.Table {
+  const none = {top: '', 'top-mid': '', 'top-left': '', 'top-right': '', bottom: '', 'bottom-mid': '', 'bottom-left': '', 'bottom-right': '', left: '', 'left-mid': '', mid: '', 'mid-mid': '', right: '', 'right-mid': '', middle: '  '}
+  return new Table({chars: none, style: {head: [], border: [], 'padding-left': 0, 'padding-right': 0}, ...(head ? {head} : {})})
+}
+
 export function renderHuman(trace: Trace, opts: HumanOptions): string {
   const {c, mark} = palette(opts.color)
-  const out: string[] = []
-  out.push(c.bold(`regprobe ${trace.command} ${trace.target}`))
-  out.push('')
+  const out: string[] = [c.bold(`regprobe ${trace.command} ${trace.target}`), '']
   trace.steps.forEach((s, i) => {
-    out.push(`${mark(s.status)} ${String(i + 1).padStart(2)}. ${c.bold(s.stage.padEnd(11))} ${s.summary}`)
+    out.push(`${mark(s.status)} ${i + 1}. ${c.bold(s.stage.padEnd(11))} ${s.summary}`)
     for (const x of s.exchanges) out.push(...renderExchange(x, opts, c))
-    const table = factsTable(s.facts, opts.verbose)
-    if (table) out.push(indent(table, 7))
+    out.push(...renderFacts(s, opts))
     for (const f of s.findings) {
-      if (f.severity === 'info' && !opts.verbose && s.findings.length > 4) continue
-      out.push(`       ${mark(f.severity)} ${f.message}${opts.verbose ? c.dim(` [${f.code}]`) : ''}`)
+      if (f.message === s.summary) continue
+      if (f.severity === 'info' && !opts.verbose) continue
+      out.push(`${PAD}${mark(f.severity)} ${f.message}${opts.verbose ? c.dim(` [${f.code}]`) : ''}`)
     }
     out.push('')
   })
   const v = trace.verdict
   const head = v.status === 'ok' ? c.green.bold('OK') : v.status === 'warn' ? c.yellow.bold('OK, with warnings') : c.red.bold('FAIL')
   out.push(`${head} ${c.dim(`(exit ${v.code})`)}  ${v.headline}`)
-  if (v.status === 'fail') {
-    for (const cause of v.causes.slice(0, 3)) {
-      out.push(`  cause: ${cause.message}${cause.evidence ? c.dim(` (evidence: ${cause.evidence})`) : ''}`)
-    }
-  }
-  for (const fix of v.fixes.slice(0, 3)) out.push(`  fix:   ${fix}`)
-  out.push(c.dim(`  ${trace.durationMs} ms, ${trace.steps.reduce((n, s) => n + s.exchanges.length, 0)} requests`))
-  return out.join('\n') + '\n'
+  const shownCauses = v.causes.filter((x) => x.message !== v.headline).slice(0, opts.verbose ? 10 : 2)
+  for (const cause of shownCauses) out.push(`  ${v.status === 'fail' ? 'also' : 'note'}:  ${cause.message}`)
+  for (const fix of v.fixes.slice(0, opts.verbose ? 10 : 2)) out.push(`  fix:   ${fix}`)
+  const requests = trace.steps.reduce((n, s) => n + s.exchanges.length, 0)
+  out.push(c.dim(`  ${trace.durationMs} ms, ${requests} request${requests === 1 ? '' : 's'}${opts.verbose ? '' : '; -v shows every header and body, --json the whole trace'}`))
+  return `${out.join('\n')}\n`
 }
 
 function renderExchange(x: Exchange, opts: HumanOptions, c: ChalkInstance): string[] {
   const lines: string[] = []
-  const pad = '       '
   const res = x.response
   const status = res ? `${res.status} ${res.statusText}`.trim() : c.red(x.error?.code ?? 'no answer')
   const conn = x.connection
-  const connText = conn ? `, ${conn.reused ? 'reused connection' : 'new connection'}${conn.tlsVersion ? ` ${conn.tlsVersion}` : ''}${conn.proxy ? ` via proxy ${conn.proxy.url} (${conn.proxy.from})` : ''}` : ''
-  lines.push(`${pad}${c.bold(x.request.method)} ${x.request.url} → ${status} ${c.dim(`(${x.timing.totalMs} ms${connText})`)}`)
-  const reqHeaders = Object.entries(x.request.headers).filter(([k]) => opts.verbose || KEY_REQUEST_HEADERS.includes(k))
-  for (const [k, v] of reqHeaders) lines.push(`${pad}  ${c.dim('>')} ${k}: ${v}`)
-  if (x.request.body && opts.verbose) lines.push(`${pad}  ${c.dim('>')} ${truncate(x.request.body, 400)}`)
+  const connText = conn ? `, ${conn.reused ? 'reused' : 'new'} connection${conn.tlsVersion ? ` ${conn.tlsVersion}` : ''}${conn.proxy ? ` via ${conn.proxy.url} (${conn.proxy.from})` : ''}` : ''
+  lines.push(`${PAD}${c.bold(x.request.method)} ${x.request.url} → ${status} ${c.dim(`(${x.timing.totalMs} ms${connText})`)}`)
+  for (const [k, v] of Object.entries(x.request.headers)) if (opts.verbose || KEY_REQUEST_HEADERS.includes(k)) lines.push(`${PAD}  ${c.dim('>')} ${k}: ${v}`)
+  if (x.request.body && opts.verbose) lines.push(`${PAD}  ${c.dim('>')} ${truncate(x.request.body, 400)}`)
   if (res) {
-    const resHeaders = Object.entries(res.headers).filter(([k]) => opts.verbose || KEY_RESPONSE_HEADERS.includes(k))
-    for (const [k, v] of resHeaders) lines.push(`${pad}  ${c.dim('<')} ${k}: ${v}`)
+    for (const [k, v] of Object.entries(res.headers)) if (opts.verbose || KEY_RESPONSE_HEADERS.includes(k)) lines.push(`${PAD}  ${c.dim('<')} ${k}: ${v}`)
     const b = res.body
     if (b && (opts.verbose || res.status >= 400)) {
       const text = b.json !== undefined ? JSON.stringify(b.json) : b.textPreview ?? ''
-      if (text) lines.push(`${pad}  ${c.dim('<')} ${truncate(text, opts.verbose ? 4000 : 300)}${b.truncated ? c.dim(' [truncated]') : ''}`)
+      if (text.trim()) lines.push(`${PAD}  ${c.dim('<')} ${truncate(text.trim(), opts.verbose ? 4000 : 200)}${b.truncated ? c.dim(' [truncated]') : ''}`)
     }
   }
   if (conn?.certificate && (opts.verbose || !conn.reused)) {
     const cert = conn.certificate
-    lines.push(`${pad}  ${c.dim('tls')} ${conn.tlsVersion ?? ''} ${conn.alpn ? `alpn=${conn.alpn} ` : ''}subject ${cert.subject}; issuer ${cert.issuer}; valid until ${cert.validTo}`)
+    lines.push(`${PAD}  ${c.dim('tls')} ${conn.tlsVersion ?? ''}${conn.alpn ? ` alpn=${conn.alpn}` : ''}; subject ${cert.subject}; issuer ${cert.issuer}; until ${cert.validTo.slice(0, 10)}`)
   }
-  if (x.error && res) lines.push(`${pad}  ${c.red('error')} ${x.error.message}`)
+  if (x.error && res) lines.push(`${PAD}  ${c.red('error')} ${x.error.message}`)
   return lines
 }
 
-function factsTable(facts: Record<string, unknown>, verbose: boolean): string | undefined {
-  const rows = Object.entries(facts).filter(([, v]) => v !== undefined && v !== null && !(Array.isArray(v) && v.length === 0))
-  if (rows.length === 0) return undefined
-  const table = new Table({style: {head: [], border: []}, colWidths: [22, 90], wordWrap: true, wrapOnWordBoundary: false})
-  for (const [k, v] of rows) {
-    if (!verbose && typeof v === 'object' && !Array.isArray(v) && JSON.stringify(v).length > 300) continue
-    table.push([k, formatValue(v)])
+function renderFacts(s: Step, opts: HumanOptions): string[] {
+  const out: string[] = []
+  const f = s.facts
+  const kv = plainTable()
+  const brief = opts.verbose ? undefined : BRIEF_FACTS[s.stage]
+  for (const [k, v] of Object.entries(f)) {
+    if (v === undefined || v === null || (Array.isArray(v) && v.length === 0)) continue
+    if (brief && !brief.includes(k)) continue
+    if (k === 'serverClockSkew' && v === '0 s' && !opts.verbose) continue
+    if (SPECIAL_FACTS.has(k) && !opts.verbose) continue
+    if (!opts.verbose && typeof v === 'object' && JSON.stringify(v).length > 160) continue
+    kv.push([`${k}:`, formatValue(v)])
   }
-  return table.length ? table.toString() : undefined
+  if (f.claims && typeof f.claims === 'object') kv.push(['claims:', claimsLine(f.claims as Record<string, unknown>)])
+  if (kv.length) out.push(indent(kv.toString()))
+  if (Array.isArray(f.comparison) && f.comparison.length) {
+    const t = plainTable(['resource', 'requested', 'granted', 'missing'])
+    for (const r of f.comparison as Array<{type: string; name: string; requested: string[]; granted: string[]; missing: string[]}>) {
+      t.push([`${r.type}:${r.name}`, r.requested.join(',') || '-', r.granted.join(',') || '(nothing)', r.missing.join(',') || '-'])
+    }
+    out.push(indent(t.toString()))
+  }
+  if (Array.isArray(f.rows) && f.rows.length) {
+    const t = plainTable(['where', 'result', 'why'])
+    for (const r of f.rows as Array<{place: string; outcome: string; reason: string}>) t.push([truncate(r.place, 70), r.outcome, truncate(r.reason, 100)])
+    out.push(indent(t.toString()))
+  }
+  return out
+}
+
+function claimsLine(claims: Record<string, unknown>): string {
+  const parts: string[] = []
+  for (const k of ['iss', 'sub', 'aud']) if (claims[k] !== undefined) parts.push(`${k}=${JSON.stringify(claims[k])}`)
+  const {iat, exp} = claims as {iat?: number; exp?: number}
+  if (typeof exp === 'number') parts.push(`exp=${new Date(exp * 1000).toISOString()}${typeof iat === 'number' ? ` (${exp - iat} s after iat)` : ''}`)
+  return parts.join(' ')
 }
 
 export function formatValue(v: unknown): string {
   if (typeof v === 'string') return v
   if (typeof v === 'number' || typeof v === 'boolean') return String(v)
-  if (Array.isArray(v) && v.every((x) => typeof x === 'string')) return v.join('\n')
+  if (Array.isArray(v) && v.every((x) => typeof x === 'string')) return v.join(' ')
   return JSON.stringify(v)
 }
 
@@ -100,7 +137,6 @@ function truncate(s: string, n: number): string {
   return s.length > n ? `${s.slice(0, n)}…` : s
 }
 
-function indent(s: string, n: number): string {
-  const p = ' '.repeat(n)
-  return s.split('\n').map((l) => p + l).join('\n')
+function indent(s: string): string {
+  return s.split('\n').map((l) => PAD + l.trimEnd()).join('\n')
 }

@@ -1,0 +1,125 @@
+import {RegprobeError} from '../errors.js'
+import type {HttpClient} from '../http/client.js'
+import {diagnose} from '../diagnosis/rules.js'
+import {verdictOf, withDiagnosis} from '../diagnosis/verdict.js'
+import {parseRegistry} from '../reference.js'
+import {challengeStage} from '../stages/challenge.js'
+import {makeContext, skipped} from '../stages/context.js'
+import {loginStage, LOGIN_SUCCEEDED, type LoginResult} from '../stages/login.js'
+import {probe} from '../stages/probe.js'
+import {tokenStage} from '../stages/token.js'
+import {makeTrace} from '../trace/trace.js'
+import {ExitCode, type Finding, type StageName, type Step, type Trace, type Verdict} from '../trace/types.js'
+import type {Credential} from '../credentials/types.js'
+import type {RegistryAddress} from '../reference.js'
+import type {TokenStageResult} from '../stages/token.js'
+import {credentialsFor, type CredentialInput} from './credentials.js'
+import type {FlowOptions} from './probe.js'
+
+export interface LoginFlowOptions extends FlowOptions {
+  credentials: CredentialInput
+  /** --oauth: POST grant_type=password instead of GET with Basic. */
+  oauth?: boolean
+  /** --save: after a successful login, write the credentials where docker would (config.json or its helper). */
+  save?: boolean
+}
+
+export interface LoginFlowResult {
+  trace: Trace
+  login: LoginResult
+}
+
+/** probe → challenge → credentials → token (scope-less, as docker login asks) → login: the `login` command. */
+export async function loginFlow(http: HttpClient, registryInput: string, opts: LoginFlowOptions): Promise<LoginFlowResult> {
+  const startedAt = new Date()
+  const registry = parseRegistry(registryInput)
+  const ctx = makeContext(http, opts.now)
+  const steps: Step[] = []
+  const p = await probe(ctx, registry, {plainHttp: opts.plainHttp})
+  steps.push(p.step)
+  // No repository: the challenge stage only reads the registry's challenge (no request) and checks where the password goes.
+  const c = await challengeStage(ctx, registry, p.result, undefined, [])
+  steps.push(c.step)
+  const cred = await credentialsFor(registry, undefined, opts.credentials, http.secrets)
+  steps.push(cred.step)
+  const challenge = p.result.challenge
+  let token: TokenStageResult | undefined
+  if (!p.result.baseUrl || p.result.failure) steps.push(skipped('token', 'skipped: the probe did not reach a registry'))
+  else if (challenge?.scheme !== 'bearer') steps.push(skipped('token', challenge ? `skipped: ${challenge.scheme} auth has no token exchange` : 'skipped: the registry asks for no credentials'))
+  else if (!cred.credential) steps.push(skipped('token', 'skipped: no credentials to exchange'))
+  else {
+    const t = await tokenStage(ctx, {registry, challenge, scopes: [], credential: cred.credential, oauth: opts.oauth, plainHttp: opts.plainHttp, login: true})
+    steps.push(t.step)
+    token = t.result
+  }
+  const l = await loginStage(ctx, {registry, probe: p.result, challenge, credential: cred.credential, token})
+  steps.push(l.step)
+  if (opts.save && l.result.succeeded && cred.credential) {
+    const f = await save(registry, cred.credential, token, opts.credentials)
+    l.step.findings.push(f)
+    if (f.severity === 'error') l.step.status = 'fail'
+  }
+
+  const c0 = cred.credential
+  const user = c0 && 'username' in c0 && c0.username ? c0.username : undefined
+  const okHeadline = `${LOGIN_SUCCEEDED}${user ? ` for "${user}"` : ''} at ${registry.host}; docker would store it under "${registry.configKey}". This proves the credentials, not pull or push rights: run regprobe doctor on a repository for that.`
+  const hints = diagnose({steps, registry, actions: [], username: user, credentialSource: c0?.source.location})
+  const verdict = withDiagnosis(judgedBy(steps, 'login', okHeadline), hints)
+  return {trace: makeTrace('login', registry.input, startedAt, steps, verdict, http.t0), login: l.result}
+}
+
+/** docker login's write (docker/cli login.go): with an identity token back, it is stored instead of the password. */
+async function save(registry: RegistryAddress, credential: Credential, token: TokenStageResult | undefined, where: CredentialInput): Promise<Finding> {
+  const {saveCredentials} = await import('../credentials/index.js')
+  const identityToken = token?.exchange?.response?.refreshToken ?? (credential.kind === 'identity-token' ? credential.token : undefined)
+  const username = 'username' in credential && credential.username ? credential.username : identityToken ? '<token>' : ''
+  try {
+    const r = await saveCredentials({
+      registry,
+      credential: {username, ...(identityToken ? {identityToken} : credential.kind === 'basic' ? {password: credential.password} : {})},
+      dockerConfigDir: where.dockerConfigDir,
+      authFile: where.authFile,
+      env: where.env,
+      homeDir: where.homeDir,
+    })
+    return {code: 'login.saved', severity: 'info', message: `saved ${identityToken ? 'the identity token' : 'the credentials'} under "${r.key}" ${r.helper ? `with ${r.helper} (${r.path} keeps an empty entry)` : `in ${r.path}`}`}
+  } catch (e) {
+    const err = e as Error
+    return {code: 'login.save-failed', severity: 'error', exitCode: e instanceof RegprobeError ? e.exitCode : ExitCode.INTERNAL, message: `the login succeeded, but the credentials could not be saved: ${err.message}`, fix: e instanceof RegprobeError ? e.hint : undefined}
+  }
+}
+
+/** `regprobe logout [REGISTRY]`: docker logout's removal (the key, its legacy http(s):// forms, and the helper entry). */
+export async function logoutFlow(registryInput: string, where: CredentialInput, t0: number): Promise<Trace> {
+  const startedAt = new Date()
+  const registry = parseRegistry(registryInput)
+  const {removeCredentials} = await import('../credentials/index.js')
+  const r = await removeCredentials({registry, dockerConfigDir: where.dockerConfigDir, authFile: where.authFile, env: where.env, homeDir: where.homeDir})
+  // docker's own words (cli/command/registry/logout.go); not being logged in is not an error there either.
+  const summary = r.removed ? `Removing login credentials for ${r.key}` : `Not logged in to ${r.key}`
+  const facts = {key: r.key, path: r.path, where: r.where, removed: r.removed, ...(r.helper ? {helper: r.helper} : {})}
+  const s: Step = {stage: 'credentials', status: 'ok', summary, facts, exchanges: [], findings: []}
+  return makeTrace('logout', registry.input, startedAt, [s], verdictOf([s], summary), t0)
+}
+
+/** Token-step findings that a judging stage settles by using the token (the access list is only the server's claim). */
+const SETTLED_BY_USE = new Set(['token.access.empty', 'token.scope.missing-action'])
+
+/**
+ * The verdict when a later stage judges the token step's outcome (login: docker's own judgement; catalog: "unsupported"
+ * versus "denied"). The judge is read before the token step, so its finding is the headline, and the token step's
+ * refusal stays as evidence among the causes; the trace itself keeps the flow order.
+ */
+export function judgedBy(steps: Step[], judge: StageName, okHeadline: string): Verdict {
+  const judging = steps.find((s) => s.stage === judge)
+  const ordered: Step[] = []
+  for (const s of steps) {
+    if (s === judging) continue
+    if (s.stage === 'token') {
+      if (judging) ordered.push(judging)
+      ordered.push({...s, findings: s.findings.filter((f) => !SETTLED_BY_USE.has(f.code))})
+    } else ordered.push(s)
+  }
+  if (judging && !ordered.includes(judging)) ordered.push(judging)
+  return verdictOf(ordered, okHeadline)
+}
