@@ -47,8 +47,16 @@ export async function accessStage(ctx: StageContext, input: AccessInput): Promis
   const {ref} = input
   for (const action of input.actions) {
     if (action === 'pull') {
-      const r = await ctx.http.send({method: 'HEAD', url: `${input.baseUrl}/v2/${ref.repository}/manifests/${ref.reference}`, headers: {accept: MANIFEST_ACCEPT, ...auth}})
+      const url = `${input.baseUrl}/v2/${ref.repository}/manifests/${ref.reference}`
+      let r = await ctx.http.send({method: 'HEAD', url, headers: {accept: MANIFEST_ACCEPT, ...auth}})
       exchanges.push(...r.exchanges)
+      // A HEAD answer has no body, and the body is where registries say why (ECR's "token has expired", NAME_UNKNOWN
+      // vs MANIFEST_UNKNOWN). A refused GET does not count as a pull on Docker Hub, so ask again to read it.
+      if (r.status === 403 || r.status === 404 || (r.status === 401 && !/error=/.test(r.headers?.get('www-authenticate') ?? ''))) {
+        const g = await ctx.http.send({method: 'GET', url, headers: {accept: MANIFEST_ACCEPT, ...auth}})
+        exchanges.push(...g.exchanges)
+        if (g.status === r.status) r = g
+      }
       const o = judge(r, 'pull', input)
       outcomes.push(o)
       if (o.finding) findings.push(o.finding)
