@@ -1,4 +1,4 @@
-import {ExitCode, type Finding, type Step, type Verdict} from '../trace/types.js'
+import {ExitCode, type Finding, type StageName, type Step, type Verdict} from '../trace/types.js'
 
 /**
  * The verdict names the first cause in the flow (design.md): steps are in flow order, so the first error finding
@@ -36,4 +36,26 @@ export function withDiagnosis(v: Verdict, hints: Finding[]): Verdict {
   // after the decisive finding's own fix.
   const fixes = [...fixOf(relevant.filter((h) => h.severity === 'warn')), ...fixOf(first ? [first] : []), ...fixOf(relevant.filter((h) => h.severity === 'info')), ...v.fixes]
   return {...v, status, causes: first ? [first, ...relevant, ...rest] : relevant, fixes: [...new Set(fixes)]}
+}
+
+/** Token-step findings that a judging stage settles by using the token (the access list is only the server's claim). */
+const SETTLED_BY_USE = new Set(['token.access.empty', 'token.scope.missing-action'])
+
+/**
+ * The verdict when a later stage judges the token step's outcome (login: docker's own judgement; catalog: "unsupported"
+ * versus "denied"). The judge is read before the token step, so its finding is the headline, and the token step's
+ * refusal stays as evidence among the causes; the trace itself keeps the flow order.
+ */
+export function judgedBy(steps: Step[], judge: StageName, okHeadline: string): Verdict {
+  const judging = steps.find((s) => s.stage === judge)
+  const ordered: Step[] = []
+  for (const s of steps) {
+    if (s === judging) continue
+    if (s.stage === 'token') {
+      if (judging) ordered.push(judging)
+      ordered.push({...s, findings: s.findings.filter((f) => !SETTLED_BY_USE.has(f.code))})
+    } else ordered.push(s)
+  }
+  if (judging && !ordered.includes(judging)) ordered.push(judging)
+  return verdictOf(ordered, okHeadline)
 }

@@ -10,7 +10,7 @@ import {tokenStage, type TokenStageInput} from '../stages/token.js'
 import {makeTrace} from '../trace/trace.js'
 import type {Finding, Step, Trace} from '../trace/types.js'
 import {credentialsFor, type CredentialInput} from './credentials.js'
-import {judgedBy} from './login.js'
+import {judgedBy} from '../diagnosis/verdict.js'
 import type {FlowOptions} from './probe.js'
 import {resolveTarget} from './target.js'
 

@@ -1,7 +1,7 @@
 import {RegprobeError} from '../errors.js'
 import type {HttpClient} from '../http/client.js'
 import {diagnose} from '../diagnosis/rules.js'
-import {verdictOf, withDiagnosis} from '../diagnosis/verdict.js'
+import {judgedBy, verdictOf, withDiagnosis} from '../diagnosis/verdict.js'
 import {parseRegistry} from '../reference.js'
 import {challengeStage} from '../stages/challenge.js'
 import {makeContext, skipped} from '../stages/context.js'
@@ -9,7 +9,7 @@ import {loginStage, LOGIN_SUCCEEDED, type LoginResult} from '../stages/login.js'
 import {probe} from '../stages/probe.js'
 import {tokenStage} from '../stages/token.js'
 import {makeTrace} from '../trace/trace.js'
-import {ExitCode, type Finding, type StageName, type Step, type Trace, type Verdict} from '../trace/types.js'
+import {ExitCode, type Finding, type Step, type Trace} from '../trace/types.js'
 import type {Credential} from '../credentials/types.js'
 import type {RegistryAddress} from '../reference.js'
 import type {TokenStageResult} from '../stages/token.js'
@@ -100,26 +100,4 @@ export async function logoutFlow(registryInput: string, where: CredentialInput, 
   const facts = {key: r.key, path: r.path, where: r.where, removed: r.removed, ...(r.helper ? {helper: r.helper} : {})}
   const s: Step = {stage: 'credentials', status: 'ok', summary, facts, exchanges: [], findings: []}
   return makeTrace('logout', registry.input, startedAt, [s], verdictOf([s], summary), t0)
-}
-
-/** Token-step findings that a judging stage settles by using the token (the access list is only the server's claim). */
-const SETTLED_BY_USE = new Set(['token.access.empty', 'token.scope.missing-action'])
-
-/**
- * The verdict when a later stage judges the token step's outcome (login: docker's own judgement; catalog: "unsupported"
- * versus "denied"). The judge is read before the token step, so its finding is the headline, and the token step's
- * refusal stays as evidence among the causes; the trace itself keeps the flow order.
- */
-export function judgedBy(steps: Step[], judge: StageName, okHeadline: string): Verdict {
-  const judging = steps.find((s) => s.stage === judge)
-  const ordered: Step[] = []
-  for (const s of steps) {
-    if (s === judging) continue
-    if (s.stage === 'token') {
-      if (judging) ordered.push(judging)
-      ordered.push({...s, findings: s.findings.filter((f) => !SETTLED_BY_USE.has(f.code))})
-    } else ordered.push(s)
-  }
-  if (judging && !ordered.includes(judging)) ordered.push(judging)
-  return verdictOf(ordered, okHeadline)
 }

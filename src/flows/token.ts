@@ -5,7 +5,8 @@ import {accessStage} from '../stages/access.js'
 import {challengeStage} from '../stages/challenge.js'
 import {makeContext, skipped} from '../stages/context.js'
 import {probe} from '../stages/probe.js'
-import {tokenStage, type TokenStageResult} from '../stages/token.js'
+import {exchangeToken} from '../auth/token.js'
+import {grantOf, tokenStage, type TokenStageResult} from '../stages/token.js'
 import {makeTrace} from '../trace/trace.js'
 import type {Finding, Step, Trace} from '../trace/types.js'
 import {credentialsFor, type CredentialInput} from './credentials.js'
@@ -54,7 +55,14 @@ export async function tokenFlow(http: HttpClient, command: string, input: string
   } else if (tok?.refused || (c.result.challenge?.scheme === 'bearer' && !tok?.authorization)) {
     steps.push(skipped('access', `skipped: no token (${tok?.refused ? 'the token stage failed' : 'no token was issued'})`))
   } else {
-    const a = await accessStage(ctx, {baseUrl: p.result.baseUrl, ref, actions: prove.filter((x) => actions.includes(x)), authorization: tok?.authorization, anonymous: !cred.credential, scheme: c.result.challenge?.scheme})
+    const ch = c.result.challenge
+    const cleanup = ch?.scheme === 'bearer' && ch.realm
+      ? async () => {
+          const ex = await exchangeToken(http, {realm: ch.realm!, service: ch.service, scopes: [`repository:${ref.repository}:delete`], grant: grantOf(cred.credential), oauth: opts.oauth})
+          return {authorization: ex.response ? `Bearer ${ex.response.token}` : undefined, exchanges: ex.results.flatMap((r) => r.exchanges)}
+        }
+      : undefined
+    const a = await accessStage(ctx, {baseUrl: p.result.baseUrl, ref, actions: prove.filter((x) => actions.includes(x)), authorization: tok?.authorization, anonymous: !cred.credential, scheme: ch?.scheme, cleanup})
     steps.push(a.step)
   }
   const okHeadline = ref ? `${actions.join(' and ')} of ${ref.canonical} ${prove.length > 1 ? 'proven' : 'works'}${cred.credential ? ` as ${describeUser(cred.credential)}` : ' anonymously'}` : `token issued for ${registry.host}`

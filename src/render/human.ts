@@ -23,7 +23,11 @@ const BRIEF_FACTS: Partial<Record<Step['stage'], string[]>> = {
   credentials: [],
   token: ['requested', 'token', 'refreshToken', 'expiresIn', 'format', 'serverClockSkew'],
   access: ['digest', 'rateLimit', 'uploadCancelled'],
+  catalog: ['count', 'complete'],
+  tags: ['count', 'complete'],
 }
+/** How many listed names the summary view shows before "… and N more". */
+const MAX_ITEMS_SHOWN = 50
 
 /** Colour marks status only (design.md). */
 function palette(color: boolean): {c: ChalkInstance; mark: (s: string) => string} {
@@ -109,6 +113,12 @@ function renderFacts(s: Step, opts: HumanOptions): string[] {
       t.push([`${r.type}:${r.name}`, r.requested.join(',') || '-', r.granted.join(',') || '(nothing)', r.missing.join(',') || '-'])
     }
     out.push(indent(t.toString()))
+  }
+  if (Array.isArray(f.items) && f.items.length) {
+    const items = f.items as string[]
+    const shown = opts.verbose ? items : items.slice(0, MAX_ITEMS_SHOWN)
+    out.push(indent(shown.join('\n')))
+    if (shown.length < items.length) out.push(`${PAD}… and ${items.length - shown.length} more (--json or -v lists all)`)
   }
   if (Array.isArray(f.rows) && f.rows.length) {
     const t = plainTable(['where', 'result', 'why'])

@@ -1,0 +1,10 @@
+/** The Docker daemon's side of registry authentication: its view (`/info`), its login (`/auth`), docker's errors. */
+export {parseDockerHost, DEFAULT_DOCKER_HOST, type DaemonEndpoint} from './endpoint.js'
+export {fetchDaemonInfo, parseDaemonInfo, type DaemonInfo, type IndexConfig} from './info.js'
+export {daemonLogin, parseAuthAnswer, type DaemonAuthResult, type DaemonLoginBody} from './auth.js'
+export {compareDaemonWithShell, DEFAULT_CERTS_DIR, type RegistryFacts} from './compare.js'
+export {daemonSecurity, type DaemonSecurity} from './secure-index.js'
+export {daemonProxyFor, type DaemonRoute} from './daemon-proxy.js'
+export {daemonStep, daemonFacts} from './step.js'
+export {mapDockerError, DOCKER_ERROR_ROWS, type DockerErrorMapping, type DockerErrorStage} from './docker-error.js'
+export {daemonConnectError} from './connect-error.js'
