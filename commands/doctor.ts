@@ -14,6 +14,7 @@ is denied", "unauthorized: authentication required", "toomanyrequests" or an x50
   static override examples = [
     {description: 'Why does docker pull fail?', command: '<%= config.bin %> doctor ghcr.io/acme/app:1.0'},
     {description: 'Why does docker push say denied? (credentials from docker\'s config)', command: '<%= config.bin %> doctor registry.corp:5000/team/app --push'},
+    {description: 'Explain docker\'s own message', command: '<%= config.bin %> doctor registry.corp/team/app --push --docker-error "denied: requested access to the resource is denied"'},
     {description: 'In CI, with the secret on stdin', command: 'echo "$REGISTRY_PASSWORD" | <%= config.bin %> doctor $IMAGE --push -u "$REGISTRY_USER" --password-stdin'},
   ]
   static override args = {ref: Args.string({required: true, description: 'REF: an image reference'})}
@@ -24,6 +25,9 @@ is denied", "unauthorized: authentication required", "toomanyrequests" or an x50
     push: Flags.boolean({description: 'Also prove push (opens a blob upload session and cancels it).'}),
     actions: Flags.string({description: 'Actions to prove, comma-separated (pull, push); --push adds push.', helpValue: 'pull,push'}),
     oauth: Flags.boolean({description: 'Use the OAuth2 POST (grant_type=password) even with a password.'}),
+    'via-daemon': Flags.boolean({description: 'Add the Docker daemon\'s view (its proxy, CA files, insecure registries, mirrors) as a stage: docker pulls and pushes from the daemon, not this shell.'}),
+    'docker-host': Flags.string({description: 'Docker daemon for --via-daemon (default $DOCKER_HOST or unix:///var/run/docker.sock).', helpValue: 'unix://PATH|tcp://HOST:PORT'}),
+    'docker-error': Flags.string({description: 'Paste docker\'s error message: regprobe names its stage and cause, and says whether it sees the same.', helpValue: 'TEXT'}),
   }
 
   async run(): Promise<void> {
@@ -33,6 +37,13 @@ is denied", "unauthorized: authentication required", "toomanyrequests" or an x50
     if (flags.push && !actions.includes('push')) actions.push('push')
     const credentials = await readCredentialFlags(flags)
     const {doctorFlow} = await import('../src/flows/doctor.js')
-    await this.emit(await doctorFlow(http, args.ref, actions, {plainHttp: flags['plain-http'], oauth: flags.oauth, credentials}), flags, http)
+    await this.emit(await doctorFlow(http, args.ref, actions, {
+      plainHttp: flags['plain-http'],
+      oauth: flags.oauth,
+      credentials,
+      caCert: flags['ca-cert'],
+      viaDaemon: flags['via-daemon'] ? {host: flags['docker-host'], timeoutMs: http.timeoutMs} : undefined,
+      dockerError: flags['docker-error'],
+    }), flags, http)
   }
 }

@@ -21,6 +21,8 @@ push rights on any repository: use doctor for that. Nothing is written unless --
     ...transportFlags,
     ...credentialFlags,
     oauth: Flags.boolean({description: 'Use the OAuth2 POST (grant_type=password) even with a password.'}),
+    'via-daemon': Flags.boolean({description: 'Also log in through the Docker daemon (POST /auth, what `docker login` itself calls) and show its answer beside regprobe\'s; the daemon\'s answer decides.'}),
+    'docker-host': Flags.string({description: 'Docker daemon for --via-daemon (default $DOCKER_HOST or unix:///var/run/docker.sock).', helpValue: 'unix://PATH|tcp://HOST:PORT'}),
     save: Flags.boolean({description: 'After a successful login, store the credentials where docker would (config.json or its credential helper; --authfile: that auth.json).'}),
   }
 
@@ -29,7 +31,7 @@ push rights on any repository: use doctor for that. Nothing is written unless --
     const http = await this.makeClient(flags)
     const credentials = await readCredentialFlags(flags)
     const {loginFlow} = await import('../src/flows/login.js')
-    const {trace} = await loginFlow(http, args.registry, {plainHttp: flags['plain-http'], oauth: flags.oauth, credentials, save: flags.save})
+    const {trace} = await loginFlow(http, args.registry, {plainHttp: flags['plain-http'], oauth: flags.oauth, credentials, save: flags.save, viaDaemon: flags['via-daemon'] ? {host: flags['docker-host'], timeoutMs: Math.max(http.timeoutMs, 30_000)} : undefined})
     await this.emit(trace, flags, http)
   }
 }

@@ -2,8 +2,37 @@ import type {HttpClient} from '../http/client.js'
 import type {Trace} from '../trace/types.js'
 import {tokenFlow, type TokenFlowOptions} from './token.js'
 
-/** `regprobe doctor REF`: the whole flow, every action proven. Diagnosis rules refine the verdict. */
-export async function doctorFlow(http: HttpClient, input: string, actions: string[], opts: TokenFlowOptions): Promise<Trace> {
+export interface DoctorOptions extends TokenFlowOptions {
+  /** --via-daemon: add the daemon's registry view (proxy, CA files, insecure list) as a stage. */
+  viaDaemon?: {host?: string; env?: NodeJS.ProcessEnv; timeoutMs: number}
+  /** --docker-error: docker's own message, mapped to the stage and cause, and checked against what regprobe saw. */
+  dockerError?: string
+}
+
+/** `regprobe doctor REF`: the whole flow, every action proven, diagnosis rules on the verdict. */
+export async function doctorFlow(http: HttpClient, input: string, actions: string[], opts: DoctorOptions): Promise<Trace> {
   const {trace} = await tokenFlow(http, 'doctor', input, actions, {...opts, proveActions: actions})
+  if (opts.viaDaemon) {
+    const {daemonViewStep} = await import('./daemon.js')
+    const {resolveTarget} = await import('./target.js')
+    const probeFacts = trace.steps.find((s) => s.stage === 'probe')?.facts
+    const s = await daemonViewStep({
+      ...opts.viaDaemon,
+      registry: {address: resolveTarget(input).registry, speaksPlainHttp: probeFacts?.scheme === 'http', usesCustomCa: opts.caCert !== undefined},
+    })
+    // The daemon's view explains docker's behaviour; it does not change what the registry answered regprobe.
+    for (const f of s.findings) if (f.severity === 'error') f.severity = 'warn'
+    if (s.status === 'fail') s.status = 'warn'
+    trace.steps.push(s)
+    const warnings = s.findings.filter((f) => f.severity === 'warn')
+    if (warnings.length) {
+      trace.verdict = {...trace.verdict, status: trace.verdict.status === 'ok' ? 'warn' : trace.verdict.status, causes: [...trace.verdict.causes, ...warnings], fixes: [...new Set([...trace.verdict.fixes, ...warnings.map((w) => w.fix).filter((x): x is string => !!x)])]}
+    }
+  }
+  if (opts.dockerError) {
+    const {dockerErrorFinding} = await import('./daemon.js')
+    const f = await dockerErrorFinding(opts.dockerError, trace)
+    trace.verdict = {...trace.verdict, causes: [...trace.verdict.causes, f], fixes: f.fix ? [...trace.verdict.fixes, f.fix] : trace.verdict.fixes}
+  }
   return trace
 }

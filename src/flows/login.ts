@@ -1,5 +1,6 @@
 import {RegprobeError} from '../errors.js'
 import type {HttpClient} from '../http/client.js'
+import type {SecretBox} from '../http/redact.js'
 import {diagnose} from '../diagnosis/rules.js'
 import {judgedBy, verdictOf, withDiagnosis} from '../diagnosis/verdict.js'
 import {parseRegistry} from '../reference.js'
@@ -22,6 +23,8 @@ export interface LoginFlowOptions extends FlowOptions {
   oauth?: boolean
   /** --save: after a successful login, write the credentials where docker would (config.json or its helper). */
   save?: boolean
+  /** --via-daemon: also log in through the daemon's POST /auth, and let the daemon's answer decide. */
+  viaDaemon?: {host?: string; env?: NodeJS.ProcessEnv; timeoutMs: number}
 }
 
 export interface LoginFlowResult {
@@ -64,7 +67,16 @@ export async function loginFlow(http: HttpClient, registryInput: string, opts: L
   const user = c0 && 'username' in c0 && c0.username ? c0.username : undefined
   const okHeadline = `${LOGIN_SUCCEEDED}${user ? ` for "${user}"` : ''} at ${registry.host}; docker would store it under "${registry.configKey}". This proves the credentials, not pull or push rights: run regprobe doctor on a repository for that.`
   const hints = diagnose({steps, registry, actions: [], username: user, credentialSource: c0?.source.location})
-  const verdict = withDiagnosis(judgedBy(steps, 'login', okHeadline), hints)
+  let verdict = withDiagnosis(judgedBy(steps, 'login', okHeadline), hints)
+  if (opts.viaDaemon) {
+    const d = await daemonLogin(registry, c0, l.result.succeeded, opts.viaDaemon, http.secrets)
+    steps.push(d)
+    // docker login is the daemon's login: its answer decides; regprobe's direct login stays as evidence.
+    const directFailed = verdict.status === 'fail' ? verdict : undefined
+    verdict = verdictOf([d], d.status === 'ok' ? `the daemon says ${d.facts.status ?? 'Login Succeeded'} for ${registry.configKey}` : d.summary)
+    if (directFailed && d.status !== 'fail') verdict = {...verdict, status: 'warn', causes: [...d.findings, ...directFailed.causes]}
+    if (d.status === 'fail' && !directFailed) verdict = {...verdict, causes: [...verdict.causes, ...d.findings.filter((f) => f.code === 'daemon.login.disagrees')]}
+  }
   return {trace: makeTrace('login', registry.input, startedAt, steps, verdict, http.t0), login: l.result}
 }
 
@@ -100,4 +112,12 @@ export async function logoutFlow(registryInput: string, where: CredentialInput, 
   const facts = {key: r.key, path: r.path, where: r.where, removed: r.removed, ...(r.helper ? {helper: r.helper} : {})}
   const s: Step = {stage: 'credentials', status: 'ok', summary, facts, exchanges: [], findings: []}
   return makeTrace('logout', registry.input, startedAt, [s], verdictOf([s], summary), t0)
+}
+
+async function daemonLogin(registry: RegistryAddress, credential: Credential | undefined, directOk: boolean, via: NonNullable<LoginFlowOptions['viaDaemon']>, secrets: SecretBox): Promise<Step> {
+  if (credential?.kind !== 'basic') {
+    return {stage: 'daemon', status: 'skip', summary: 'skipped: the daemon\'s /auth takes a user name and password, and none were found', facts: {}, exchanges: [], findings: []}
+  }
+  const {daemonLoginStep} = await import('./daemon.js')
+  return daemonLoginStep({host: via.host, env: via.env, timeoutMs: via.timeoutMs, username: credential.username, password: credential.password, serverAddress: registry.configKey, directOk, secrets})
 }

@@ -16,6 +16,8 @@ import {resolveTarget} from './target.js'
 export interface TokenFlowOptions extends FlowOptions {
   credentials: CredentialInput
   oauth?: boolean
+  /** --ca-cert was given (the daemon needs the same CA under /etc/docker/certs.d). */
+  caCert?: string
   /** doctor: prove every action (push by opening and cancelling an upload); token: use the token for pull only. */
   proveActions?: string[]
 }

@@ -103,7 +103,11 @@ export async function probe(ctx: StageContext, registry: RegistryAddress, opts: 
 
   let summary: string
   if (status === 400 && /HTTPS server|HTTP request to an HTTPS/i.test(r.text ?? '') && scheme === 'http') {
-    const f: TransportFailure = {code: 'http.tls-port', exitCode: ExitCode.TLS, message: `${registry.host} speaks TLS on this port, but plain HTTP was sent`}
+    // After a failed HTTPS attempt (docker's loopback fallback), the HTTPS failure is the real cause: the port speaks
+    // TLS, and its certificate (or handshake) is what went wrong.
+    const f: TransportFailure = firstFailure
+      ? {...firstFailure, message: `${firstFailure.message} (plain HTTP on the same port answers that it speaks TLS)`}
+      : {code: 'http.tls-port', exitCode: ExitCode.TLS, message: `${registry.host} speaks TLS on this port, but plain HTTP was sent`}
     findings.push(transportFinding('probe', f))
     result.failure = f
     summary = f.message
@@ -148,6 +152,9 @@ export async function probe(ctx: StageContext, registry: RegistryAddress, opts: 
   } else if (status >= 500) {
     summary = `the registry failed: ${status} ${r.exchange.response?.statusText ?? ''}`.trim()
     findings.push({code: 'probe.server-error', severity: 'error', exitCode: ExitCode.PROTOCOL, message: summary, fix: 'The registry or its storage is unhealthy; retry later or check its logs.'})
+  } else if (r.failure?.code.startsWith('redirect.')) {
+    // The loop is the cause; the last 3xx of it is only where regprobe stopped following.
+    summary = r.failure.message
   } else {
     summary = `unexpected answer from /v2/: ${status}`
     findings.push({code: 'probe.unexpected-status', severity: 'error', exitCode: ExitCode.PROTOCOL, message: summary})

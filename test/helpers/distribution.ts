@@ -44,6 +44,10 @@ export interface DistributionOptions {
   rules?: SandboxRule[]
   /** Token mode: switches of the token server (expired tokens, wrong audience, ...). */
   switches?: SandboxSwitches
+  /** Listen on IPv6 loopback: docker 20.10 does not treat ::1 as insecure, so an untrusted CA shows there. */
+  ipv6?: boolean
+  /** Serve TLS in every mode (htpasswd always does). */
+  tls?: boolean
 }
 
 export const TOKEN_SERVICE = 'regprobe-real-registry'
@@ -70,11 +74,11 @@ export function requireBinary(name: string, aptPackage: string): string {
   throw new Error(`${name} not found: install it with "apt-get install -y ${aptPackage}" (bash .ci/run does this)`)
 }
 
-async function freePort(): Promise<number> {
+async function freePort(address = '127.0.0.1'): Promise<number> {
   return new Promise((resolve, reject) => {
     const server = createServer()
     server.once('error', reject)
-    server.listen(0, '127.0.0.1', () => {
+    server.listen(0, address, () => {
       const address = server.address()
       const port = typeof address === 'object' && address !== null ? address.port : 0
       server.close(() => resolve(port))
@@ -97,7 +101,7 @@ function htpasswdFile(users: readonly SandboxUser[]): string {
 /** YAML accepts JSON strings, which quotes paths and URLs safely. */
 const q = (value: string): string => JSON.stringify(value)
 
-function configYaml(opts: {dir: string; port: number; tls?: {cert: string; key: string}; auth: string[]}): string {
+function configYaml(opts: {dir: string; addr: string; tls?: {cert: string; key: string}; auth: string[]}): string {
   return [
     'version: 0.1',
     'log:',
@@ -109,7 +113,7 @@ function configYaml(opts: {dir: string; port: number; tls?: {cert: string; key: 
     '  delete:',
     '    enabled: true',
     'http:',
-    `  addr: ${q(`127.0.0.1:${opts.port}`)}`,
+    `  addr: ${q(opts.addr)}`,
     `  secret: ${q(randomBytes(16).toString('hex'))}`,
     ...(opts.tls === undefined ? [] : ['  tls:', `    certificate: ${q(opts.tls.cert)}`, `    key: ${q(opts.tls.key)}`]),
     ...(opts.auth.length === 0 ? [] : ['auth:', ...opts.auth]),
@@ -186,6 +190,8 @@ export async function startDistribution(mode: DistributionMode, opts: Distributi
       const htpasswdPath = join(dir, 'htpasswd')
       await writeFile(htpasswdPath, htpasswdFile(users))
       auth.push('  htpasswd:', `    realm: ${q(HTPASSWD_REALM)}`, `    path: ${q(htpasswdPath)}`)
+    }
+    if (mode === 'htpasswd' || opts.tls) {
       // 2.8.2 would take Basic over plain HTTP too (measured); HTTPS is how such registries are deployed and what
       // docker requires before it sends a password to a non-loopback host.
       const material = await createTlsMaterial('regprobe real registry')
@@ -197,7 +203,8 @@ export async function startDistribution(mode: DistributionMode, opts: Distributi
         writeFile(tls.key, material.keyPem, {mode: 0o600}),
         writeFile(caPath, material.caPem),
       ])
-    } else if (mode === 'token') {
+    }
+    if (mode === 'token') {
       tokenServer = await startTokenServer({
         service: TOKEN_SERVICE,
         issuer: TOKEN_ISSUER,
@@ -219,14 +226,14 @@ export async function startDistribution(mode: DistributionMode, opts: Distributi
     const configPath = join(dir, 'config.yml')
     let lastError: unknown
     for (let attempt = 0; attempt < PORT_ATTEMPTS; attempt++) {
-      const port = await freePort()
-      await writeFile(configPath, configYaml({dir, port, tls, auth}))
+      const port = await freePort(opts.ipv6 ? '::1' : '127.0.0.1')
+      const host = opts.ipv6 ? `[::1]:${port}` : `127.0.0.1:${port}`
+      await writeFile(configPath, configYaml({dir, addr: host, tls, auth}))
       let output = ''
       const child = spawn(binary, ['serve', configPath], {cwd: dir, env: cleanEnv(dir), stdio: ['ignore', 'pipe', 'pipe']})
       trackChild(child)
       child.stdout!.setEncoding('utf8').on('data', (chunk: string) => (output += chunk))
       child.stderr!.setEncoding('utf8').on('data', (chunk: string) => (output += chunk))
-      const host = `127.0.0.1:${port}`
       const url = `${tls === undefined ? 'http' : 'https'}://${host}`
       try {
         await waitReady(url, child, caPem, () => output)

@@ -1,0 +1,133 @@
+import {RegprobeError} from '../errors.js'
+import {verdictOf} from '../diagnosis/verdict.js'
+import type {SecretBox} from '../http/redact.js'
+import type {RegistryAddress} from '../reference.js'
+import {parseRegistry} from '../reference.js'
+import {step} from '../stages/context.js'
+import {makeTrace} from '../trace/trace.js'
+import {ExitCode, type ExitCodeValue, type Finding, type Step, type Trace} from '../trace/types.js'
+
+/**
+ * docker login, pull and push do their registry work inside the daemon, with the daemon's proxy, CA files and
+ * insecure list. These flows ask the daemon (Engine API /info and /auth) and set its answer beside regprobe's.
+ */
+
+export interface DaemonOptions {
+  /** --host, else DOCKER_HOST, else the default socket. */
+  host?: string
+  env?: NodeJS.ProcessEnv
+  timeoutMs: number
+  /** How the registry answered regprobe directly (from a probe), for the insecure-list and CA checks. */
+  registry?: {address: RegistryAddress; speaksPlainHttp?: boolean; usesCustomCa?: boolean}
+  /** Where docker reads extra CAs; overridable for tests. */
+  certsDir?: string
+}
+
+/** The daemon's registry view as a Step; a daemon that cannot be reached is a failed step, never a crash. */
+export async function daemonViewStep(opts: DaemonOptions): Promise<Step> {
+  const d = await import('../daemon/index.js')
+  const env = opts.env ?? process.env
+  const ep = d.parseDockerHost(opts.host ?? env.DOCKER_HOST)
+  try {
+    const info = await d.fetchDaemonInfo(ep, opts.timeoutMs)
+    const r = opts.registry
+    const findings = d.compareDaemonWithShell(info, env, r ? {host: r.address.host, hostname: r.address.hostname, speaksPlainHttp: r.speaksPlainHttp, usesCustomCa: r.usesCustomCa} : undefined, opts.certsDir)
+    const s = d.daemonStep(info, findings)
+    s.facts.endpoint = ep.host
+    return s
+  } catch (e) {
+    if (e instanceof RegprobeError) return d.daemonStep(undefined, [], {code: e.code, message: e.message, hint: e.hint})
+    throw e
+  }
+}
+
+/** `regprobe daemon [REGISTRY]`. */
+export async function daemonFlow(opts: DaemonOptions & {registryInput?: string}): Promise<Trace> {
+  const startedAt = new Date()
+  const t0 = performance.now()
+  const registry = opts.registryInput ? {address: parseRegistry(opts.registryInput)} : opts.registry
+  const s = await daemonViewStep({...opts, registry})
+  const headline = s.status === 'fail' ? s.summary : `the daemon's registry view${registry ? ` for ${registry.address.host}` : ''}: ${s.summary}`
+  return makeTrace('daemon', opts.registryInput ?? (opts.host ?? opts.env?.DOCKER_HOST ?? 'default daemon'), startedAt, [s], verdictOf([s], headline), t0)
+}
+
+/** Which exit code docker's own error text stands for, by the stage it belongs to (design.md's table). */
+export function exitCodeForStage(stage: string, code?: string): ExitCodeValue {
+  if (code === 'docker.rate-limited') return ExitCode.RATE_LIMITED
+  if (code?.endsWith('manifest-unknown') || code?.endsWith('name-unknown')) return ExitCode.NOT_FOUND
+  switch (stage) {
+    case 'network':
+      return ExitCode.UNREACHABLE
+    case 'tls':
+      return ExitCode.TLS
+    case 'probe':
+    case 'challenge':
+      return ExitCode.PROTOCOL
+    case 'access':
+      return ExitCode.DENIED
+    default:
+      return ExitCode.AUTHENTICATION
+  }
+}
+
+/**
+ * `login --via-daemon`: the same login through POST /auth, the endpoint `docker login` itself calls. The password
+ * goes to the daemon only; the answer is redacted. Returns a 'daemon' step whose finding says whether the daemon
+ * agrees with regprobe's own login, and why they may differ.
+ */
+export async function daemonLoginStep(opts: DaemonOptions & {username: string; password: string; serverAddress: string; directOk: boolean; secrets: SecretBox}): Promise<Step> {
+  const d = await import('../daemon/index.js')
+  const env = opts.env ?? process.env
+  const ep = d.parseDockerHost(opts.host ?? env.DOCKER_HOST)
+  opts.secrets.addBasic(opts.username, opts.password)
+  let result
+  try {
+    result = await d.daemonLogin(ep, {username: opts.username, password: opts.password, serveraddress: opts.serverAddress}, opts.timeoutMs)
+  } catch (e) {
+    if (e instanceof RegprobeError) return d.daemonStep(undefined, [], {code: e.code, message: e.message, hint: e.hint})
+    throw e
+  }
+  const facts: Record<string, unknown> = {endpoint: ep.host, request: `POST /auth {username: "${opts.username}", password: <redacted>, serveraddress: "${opts.serverAddress}"}`, httpStatus: result.httpStatus}
+  if (result.status) facts.status = result.status
+  if (result.message) facts.message = opts.secrets.scrub(result.message)
+  if (result.identityToken) facts.identityToken = result.identityToken
+  const findings: Finding[] = []
+  if (result.ok) {
+    if (!opts.directOk) {
+      findings.push({code: 'daemon.login.disagrees', severity: 'warn', message: 'the daemon logged in, but regprobe\'s direct login from this shell failed: the daemon uses its own CA files (/etc/docker/certs.d), insecure-registries and proxy', fix: 'Compare with `regprobe daemon`: the difference is in those settings, not in the credentials.'})
+    }
+    return step('daemon', `daemon: ${result.status ?? 'Login Succeeded'}`, facts, [], findings)
+  }
+  const mapped = result.message ? d.mapDockerError(result.message) : undefined
+  const message = `the daemon refused the login: ${opts.secrets.scrub(result.message ?? `HTTP ${result.httpStatus}`)}`
+  findings.push({
+    code: mapped ? `daemon.login.${mapped.code.replace(/^docker\./, '')}` : 'daemon.login.failed',
+    severity: 'error',
+    exitCode: mapped ? exitCodeForStage(mapped.stage, mapped.code) : ExitCode.AUTHENTICATION,
+    message,
+    fix: mapped?.cause,
+    evidence: `POST /auth → ${result.httpStatus}`,
+  })
+  if (opts.directOk) {
+    findings.push({code: 'daemon.login.disagrees', severity: 'warn', message: 'regprobe\'s direct login from this shell succeeded, but the daemon\'s failed: the daemon has its own CA files, insecure-registries list and proxy', fix: 'Run `regprobe daemon REGISTRY` to see how its settings differ from this shell\'s.'})
+  }
+  return step('daemon', message, facts, [], findings)
+}
+
+/** `doctor --docker-error TEXT`: which stage docker's message belongs to, and whether regprobe saw the same. */
+export async function dockerErrorFinding(text: string, trace: Trace): Promise<Finding> {
+  const {mapDockerError} = await import('../daemon/index.js')
+  const m = mapDockerError(text)
+  const quoted = JSON.stringify(text.length > 200 ? `${text.slice(0, 200)}…` : text)
+  if (!m) return {code: 'docker-error.unknown', severity: 'info', message: `docker's error ${quoted} is not one regprobe knows; compare it with the stages above`}
+  const failed = trace.steps.find((s) => s.status === 'fail')
+  const same = failed && (failed.stage === m.stage || (m.stage === 'tls' && failed.stage === 'probe') || (m.stage === 'network' && failed.stage === 'probe') || (m.stage === 'token' && failed.stage === 'access') || (m.stage === 'access' && failed.stage === 'token'))
+  return {
+    code: same ? 'docker-error.reproduced' : 'docker-error.not-reproduced',
+    severity: same ? 'info' : 'warn',
+    message: `docker's error ${quoted} belongs to the ${m.stage} stage: ${m.cause}.${same ? ' regprobe sees the same failure.' : trace.verdict.code === 0 ? ' regprobe did not reproduce it from this shell.' : ` regprobe stopped at the ${failed?.stage ?? 'other'} stage instead.`}`,
+    fix: same ? undefined : 'docker works inside the daemon with its own proxy, CA files, insecure list and credentials (the CLI\'s config.json): rerun with --via-daemon, and run regprobe where docker ran (same user, same DOCKER_CONFIG).',
+    evidence: m.code,
+  }
+}
+
