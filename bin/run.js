@@ -1,19 +1,54 @@
 #!/usr/bin/env node
-// Start-up is a feature: `--version` answers before oclif (about 2x a bare Node start) is loaded.
-import {readFileSync} from 'node:fs'
+// Start-up is a feature (npm run bench measures it against `node -e 0`):
+// - `--version` answers before anything is loaded;
+// - a command run loads only that command's module and oclif's parser, not oclif's plugin and config machinery
+//   (Config.load and the full @oclif/core index cost about 2x a bare Node start);
+// - help, unknown commands and anything else go through oclif's own execute().
+import {existsSync, readFileSync} from 'node:fs'
 import module from 'node:module'
 
+// Node 22.1+: cache compiled code between runs. Absent on Node 20, where this is a no-op.
+module.enableCompileCache?.()
+
 const argv = process.argv.slice(2)
-if (argv.length === 1 && (argv[0] === '--version' || argv[0] === 'version')) {
-  const pkg = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8'))
-  process.stdout.write(`regprobe/${pkg.version} ${process.platform}-${process.arch} node-${process.version}\n`)
-} else {
-  // Node 22.1+: cache compiled code between runs. Absent on Node 20, where this is a no-op.
-  module.enableCompileCache?.()
-  const {execute} = await import('@oclif/core')
-  await execute({dir: import.meta.url})
-  // The verdict is out: do not wait for sockets still connecting (undici keeps a connect attempt alive after an abort
-  // until its own connect timeout). Exit once stdout and stderr have been flushed.
+const pkgUrl = new URL('../package.json', import.meta.url)
+const version = () => JSON.parse(readFileSync(pkgUrl, 'utf8')).version
+
+/** Exit once stdout and stderr are flushed: an abandoned connect attempt must not keep the process alive. */
+async function done() {
   await new Promise((resolve) => process.stdout.write('', () => process.stderr.write('', resolve)))
   process.exit()
+}
+
+if (argv.length === 1 && (argv[0] === '--version' || argv[0] === 'version')) {
+  process.stdout.write(`regprobe/${version()} ${process.platform}-${process.arch} node-${process.version}\n`)
+} else if (argv.length > 0 && /^[a-z][a-z-]*$/.test(argv[0]) && !argv.includes('--help') && !argv.includes('-h')) {
+  const file = new URL(`../dist/commands/${argv[0]}.js`, import.meta.url)
+  if (existsSync(file)) {
+    const {default: Cmd} = await import(file.href)
+    // What a regprobe command uses of oclif's Config: its name, version and hooks (we have none).
+    const config = {
+      bin: 'regprobe',
+      name: 'regprobe',
+      version: version(),
+      userAgent: `regprobe/${version()} ${process.platform}-${process.arch} node-${process.version}`,
+      runHook: async () => ({successes: [], failures: []}),
+      scopedEnvVar: () => undefined,
+      scopedEnvVarKey: (k) => `REGPROBE_${k}`,
+      scopedEnvVarKeys: (k) => [`REGPROBE_${k}`],
+      findCommand: () => undefined,
+    }
+    const cmd = new Cmd(argv.slice(1), config)
+    cmd.id = argv[0]
+    await cmd._run()
+    await done()
+  } else {
+    const {execute} = await import('@oclif/core')
+    await execute({dir: import.meta.url})
+    await done()
+  }
+} else {
+  const {execute} = await import('@oclif/core')
+  await execute({dir: import.meta.url})
+  await done()
 }

@@ -1,4 +1,4 @@
-import {Flags} from '@oclif/core'
+import * as Flags from '@oclif/core/flags'
 import {RegprobeCommand} from '../src/cli/base.js'
 
 export default class Demo extends RegprobeCommand {

@@ -1,4 +1,4 @@
-import {Args} from '@oclif/core'
+import * as Args from '@oclif/core/args'
 import {RegprobeCommand} from '../src/cli/base.js'
 import {outputFlags, transportFlags} from '../src/cli/flags.js'
 

@@ -1,4 +1,5 @@
-import {Args, Flags} from '@oclif/core'
+import * as Args from '@oclif/core/args'
+import * as Flags from '@oclif/core/flags'
 import {RegprobeCommand} from '../src/cli/base.js'
 import {credentialFlags, outputFlags, transportFlags} from '../src/cli/flags.js'
 import {readCredentialFlags} from '../src/cli/credential-flags.js'

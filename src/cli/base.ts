@@ -1,4 +1,4 @@
-import {Command} from '@oclif/core'
+import {Command} from '@oclif/core/command'
 import {readFileSync} from 'node:fs'
 import {RegprobeError, UsageError} from '../errors.js'
 import type {HttpClient} from '../http/client.js'

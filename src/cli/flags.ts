@@ -1,4 +1,4 @@
-import {Flags} from '@oclif/core'
+import * as Flags from '@oclif/core/flags'
 
 /** Accepts "10", "10s", "1500ms", "2m": people type all of these. */
 export function parseDuration(input: string): number {
