@@ -36,7 +36,7 @@ export async function tokenFlow(http: HttpClient, command: string, input: string
   const steps: Step[] = []
   const p = await probe(ctx, registry, {plainHttp: opts.plainHttp})
   steps.push(p.step)
-  const c = await challengeStage(ctx, registry, p.result, ref, actions)
+  const c = await challengeStage(ctx, registry, p.result, ref, actions, {probeResources: false})
   c.step.findings.unshift(...(notes as Finding[]))
   steps.push(c.step)
   const cred = await credentialsFor(registry, ref?.repository, opts.credentials, http.secrets)

@@ -40,15 +40,25 @@ function resourceRequest(base: string, ref: ImageReference, action: 'pull' | 'pu
     : {method: 'POST', url: `${base}/v2/${name}/blobs/uploads/`}
 }
 
+export interface ChallengeOptions {
+  /**
+   * Meet the resource challenges with requests of their own (the `challenge` command). Clients (docker, skopeo) do
+   * not: they derive the scope from the operation and answer the /v2/ challenge, which is one request less per run.
+   */
+  probeResources?: boolean
+}
+
 export async function challengeStage(
   ctx: StageContext,
   registry: RegistryAddress,
   probeResult: ProbeResult,
   ref: ImageReference | undefined,
   actions: string[],
+  opts: ChallengeOptions = {probeResources: true},
 ): Promise<{step: Step; result: ChallengeResult}> {
   const result: ChallengeResult = {resources: [], scopes: scopesFor(ref, actions)}
   if (!probeResult.baseUrl || probeResult.failure) return {step: skipped('challenge', 'skipped: the probe did not reach a registry'), result}
+  if (!opts.probeResources) return derivedChallenge(registry, probeResult, ref, result)
   const exchanges: Exchange[] = []
   const findings: Finding[] = []
   const base = probeResult.baseUrl
@@ -163,4 +173,26 @@ export function challengeWarnings(c: Challenge, registry: RegistryAddress, probe
     out.push({code: 'challenge.basic-over-http', severity: 'warn', message: 'Basic auth over plain HTTP: the password would be readable by anyone on the path', fix: 'Serve the registry over HTTPS.'})
   }
   return out
+}
+
+/** The challenge as a client answers it: the /v2/ challenge, with the scope derived from the reference and actions. */
+function derivedChallenge(registry: RegistryAddress, probeResult: ProbeResult, ref: ImageReference | undefined, result: ChallengeResult): {step: Step; result: ChallengeResult} {
+  const c = probeResult.challenge
+  result.challenge = c
+  const findings: Finding[] = []
+  const facts: Record<string, unknown> = {scopes: result.scopes, derived: 'from the reference and actions, as docker does (regprobe challenge REF shows the registry\'s own resource challenges)'}
+  if (c?.scheme === 'bearer' && c.realm) {
+    try {
+      result.tokenUrl = tokenRequestUrl(c.realm, {service: c.service, scopes: result.scopes})
+      facts.tokenUrl = result.tokenUrl
+    } catch {
+      findings.push({code: 'challenge.realm-invalid', severity: 'error', exitCode: ExitCode.PROTOCOL, message: `the realm "${c.realm}" is not a usable URL`})
+    }
+  }
+  if (c) findings.push(...challengeWarnings(c, registry, probeResult))
+  if (c?.scope && ref && !result.scopes.includes(c.scope)) {
+    findings.push({code: 'challenge.ping-scope-ignored', severity: 'info', message: `the /v2/ challenge names scope "${c.scope}", which is not this repository's (ghcr.io sends a placeholder): it must not be reused`})
+  }
+  const summary = !c ? 'no challenge: the registry asks for no credentials' : c.scheme === 'bearer' ? `Bearer realm=${c.realm ?? '(none)'} service=${c.service ?? '(none)'} scope=${result.scopes.join(' ') || '(none)'}` : `${c.scheme} challenge${c.realm ? ` (realm "${c.realm}")` : ''}`
+  return {step: step('challenge', summary, facts, [], findings), result}
 }
