@@ -23,7 +23,8 @@ async function done() {
 if (argv.length === 1 && (argv[0] === '--version' || argv[0] === 'version')) {
   process.stdout.write(`regprobe/${version()} ${process.platform}-${process.arch} node-${process.version}\n`)
 } else if (argv.length > 0 && /^[a-z][a-z-]*$/.test(argv[0]) && !argv.includes('--help') && !argv.includes('-h')) {
-  const file = new URL(`../dist/commands/${argv[0]}.js`, import.meta.url)
+  const bundled = new URL(`../dist/bundle/${argv[0]}.js`, import.meta.url)
+  const file = existsSync(bundled) ? bundled : new URL(`../dist/commands/${argv[0]}.js`, import.meta.url)
   if (existsSync(file)) {
     const {default: Cmd} = await import(file.href)
     // What a regprobe command uses of oclif's Config: its name, version and hooks (we have none).

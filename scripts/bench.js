@@ -1,0 +1,107 @@
+#!/usr/bin/env node
+// npm run bench: start-up and doctor timings against `node -e 0` (the floor of any Node CLI), requests and new
+// connections per doctor, and peak memory — from one run on this machine. Budgets (issue 10) are reported, not
+// enforced: tests never time anything.
+import {spawn} from 'node:child_process'
+import {fileURLToPath} from 'node:url'
+
+const RUNS = Number(process.env.BENCH_RUNS ?? 15)
+const WARMUP = 2
+const BIN = fileURLToPath(new URL('../bin/run.js', import.meta.url))
+const dist = (p) => new URL(`../dist/${p}`, import.meta.url).href
+
+const BUDGETS = {version: 1.3, doctor: 2.2, rssMiB: 90, requests: 3}
+
+/** Wall time and peak RSS of one child process; RSS from /proc via `ps` is racy, so ask the kernel at exit. */
+function once(cmd, args) {
+  return new Promise((resolve, reject) => {
+    const start = performance.now()
+    const child = spawn(cmd, args, {stdio: ['ignore', 'pipe', 'pipe'], env: {...process.env, NO_COLOR: '1'}})
+    let out = ''
+    child.stdout.on('data', (d) => (out += d))
+    child.stderr.on('data', () => {})
+    child.on('error', reject)
+    child.on('exit', (code) => resolve({ms: performance.now() - start, code, out}))
+  })
+}
+
+async function median(cmd, args) {
+  for (let i = 0; i < WARMUP; i++) await once(cmd, args)
+  const times = []
+  for (let i = 0; i < RUNS; i++) times.push((await once(cmd, args)).ms)
+  times.sort((a, b) => a - b)
+  return times[Math.floor(times.length / 2)]
+}
+
+/** Peak RSS of one run, as the child's kernel accounts it (process.resourceUsage at exit, via --import). */
+function peakRssMiB(args) {
+  const hook = 'data:text/javascript,process.on("exit",()=>process.stderr.write("\\nRSS_KB="+process.resourceUsage().maxRSS+"\\n"))'
+  return new Promise((resolve) => {
+    const child = spawn(process.execPath, ['--import', hook, BIN, ...args], {stdio: ['ignore', 'ignore', 'pipe']})
+    let err = ''
+    child.stderr.on('data', (d) => (err += d))
+    child.on('exit', () => {
+      const m = /RSS_KB=(\d+)/.exec(err)
+      resolve(m ? Number(m[1]) / 1024 : NaN)
+    })
+  })
+}
+
+async function doctorShape(target) {
+  const r = await once(process.execPath, [BIN, 'doctor', target, '--json'])
+  const t = JSON.parse(r.out)
+  const exchanges = t.steps.flatMap((s) => s.exchanges)
+  const perHost = {}
+  for (const x of exchanges) {
+    const host = new URL(x.request.url).host
+    perHost[host] ??= 0
+    if (x.connection && !x.connection.reused) perHost[host]++
+  }
+  return {code: r.code, requests: exchanges.length, newConnectionsPerHost: perHost}
+}
+
+const fmt = (ms) => `${ms.toFixed(0).padStart(5)} ms`
+const rows = []
+const floor = await median(process.execPath, ['-e', '0'])
+rows.push(['node -e 0', floor, 1])
+const add = async (label, args) => {
+  const ms = await median(process.execPath, [BIN, ...args])
+  rows.push([label, ms, ms / floor])
+  return ms / floor
+}
+const versionRatio = await add('regprobe --version', ['--version'])
+await add('regprobe --help', ['--help'])
+
+const {startSandbox} = await import(dist('src/sandbox/index.js'))
+const sandbox = await startSandbox()
+const sandboxTarget = `${sandbox.registryUrl}/library/hello`
+const doctorRatio = await add('doctor (sandbox, loopback)', ['doctor', sandboxTarget, '--json'])
+const shape = await doctorShape(sandboxTarget)
+const rss = await peakRssMiB(['doctor', sandboxTarget, '--json'])
+await sandbox.close()
+
+let real
+try {
+  const {startDistribution} = await import(dist('test/helpers/distribution.js'))
+  const reg = await startDistribution('token')
+  try {
+    const target = `${reg.url}/library/hello`
+    // The real registry starts empty: library/hello does not exist, which is a fine diagnosis to time (exit 8).
+    await add('doctor (real registry, token mode)', ['doctor', target, '--json'])
+    real = await doctorShape(target)
+  } finally {
+    await reg.close()
+  }
+} catch (e) {
+  rows.push([`doctor (real registry): not run — ${e.message.split('\n')[0]}`, NaN, NaN])
+}
+
+console.log(`regprobe benchmark: median of ${RUNS} runs each (after ${WARMUP} warm-up), node ${process.version}, ${process.platform}-${process.arch}\n`)
+for (const [label, ms, ratio] of rows) console.log(`${label.padEnd(40)} ${Number.isNaN(ms) ? '' : fmt(ms)}  ${Number.isNaN(ratio) ? '' : `${ratio.toFixed(2)}×`}`)
+console.log(`\ndoctor (sandbox) requests: ${shape.requests}; new connections per host: ${JSON.stringify(shape.newConnectionsPerHost)}; exit ${shape.code}`)
+if (real) console.log(`doctor (real registry) requests: ${real.requests}; new connections per host: ${JSON.stringify(real.newConnectionsPerHost)}; exit ${real.code}`)
+console.log(`doctor peak RSS: ${rss.toFixed(1)} MiB`)
+const verdict = (ok) => (ok ? 'met' : 'NOT met')
+console.log(`\nbudgets: --version ≤ ${BUDGETS.version}× (${verdict(versionRatio <= BUDGETS.version)}), doctor ≤ ${BUDGETS.doctor}× (${verdict(doctorRatio <= BUDGETS.doctor)}), ` +
+  `${BUDGETS.requests} requests (${verdict(shape.requests === BUDGETS.requests)}), one connection per host (${verdict(Object.values(shape.newConnectionsPerHost).every((n) => n === 1))}), RSS < ${BUDGETS.rssMiB} MiB (${verdict(rss < BUDGETS.rssMiB)})`)
+process.exit(0)
