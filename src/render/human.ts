@@ -100,7 +100,7 @@ function renderFacts(s: Step, opts: HumanOptions): string[] {
   for (const [k, v] of Object.entries(f)) {
     if (v === undefined || v === null || (Array.isArray(v) && v.length === 0)) continue
     if (brief && !brief.includes(k)) continue
-    if (k === 'serverClockSkew' && v === '0 s' && !opts.verbose) continue
+    if (k === 'serverClockSkew' && !opts.verbose && Math.abs(Number.parseInt(String(v), 10)) <= 2) continue
     if (SPECIAL_FACTS.has(k) && !opts.verbose) continue
     if (!opts.verbose && typeof v === 'object' && JSON.stringify(v).length > 160) continue
     kv.push([`${k}:`, formatValue(v)])

@@ -99,19 +99,8 @@ export async function challengeStage(
     for (const r of result.resources) for (const s of parseScopes(r.challenge?.scope ?? '').scopes) fromChallenges.add(formatScope(s))
     result.scopes = mergeScopes([...fromChallenges])
   }
-  if (c?.scheme === 'bearer' && c.realm) {
-    try {
-      result.tokenUrl = tokenRequestUrl(c.realm, {service: c.service, scopes: result.scopes})
-      facts.tokenUrl = result.tokenUrl
-    } catch {
-      findings.push({code: 'challenge.realm-invalid', severity: 'error', exitCode: ExitCode.PROTOCOL, message: `the realm "${c.realm}" is not a usable URL`})
-    }
-  }
   facts.scopes = result.scopes
-  if (c) findings.push(...challengeWarnings(c, registry, probeResult))
-  if (probeResult.challenge?.scope && ref && !result.scopes.includes(probeResult.challenge.scope)) {
-    findings.push({code: 'challenge.ping-scope-ignored', severity: 'info', message: `the /v2/ challenge names scope "${probeResult.challenge.scope}", which is not this repository's (ghcr.io sends a placeholder): it must not be reused`})
-  }
+  findings.push(...answerable(result, facts, registry, probeResult, ref))
   const summary = !c
     ? result.resources.every((r) => r.status && r.status < 300) ? 'no challenge: the registry lets this client in without credentials' : 'no challenge on the resource'
     : c.scheme === 'bearer'
@@ -181,6 +170,15 @@ function derivedChallenge(registry: RegistryAddress, probeResult: ProbeResult, r
   result.challenge = c
   const findings: Finding[] = []
   const facts: Record<string, unknown> = {scopes: result.scopes, derived: 'from the reference and actions, as docker does (regprobe challenge REF shows the registry\'s own resource challenges)'}
+  findings.push(...answerable(result, facts, registry, probeResult, ref))
+  const summary = !c ? 'no challenge: the registry asks for no credentials' : c.scheme === 'bearer' ? `Bearer realm=${c.realm ?? '(none)'} service=${c.service ?? '(none)'} scope=${result.scopes.join(' ') || '(none)'}` : `${c.scheme} challenge${c.realm ? ` (realm "${c.realm}")` : ''}`
+  return {step: step('challenge', summary, facts, [], findings), result}
+}
+
+/** The token URL a client would call next, and what is risky about the challenge it answers. */
+function answerable(result: ChallengeResult, facts: Record<string, unknown>, registry: RegistryAddress, probeResult: ProbeResult, ref: ImageReference | undefined): Finding[] {
+  const findings: Finding[] = []
+  const c = result.challenge
   if (c?.scheme === 'bearer' && c.realm) {
     try {
       result.tokenUrl = tokenRequestUrl(c.realm, {service: c.service, scopes: result.scopes})
@@ -190,9 +188,9 @@ function derivedChallenge(registry: RegistryAddress, probeResult: ProbeResult, r
     }
   }
   if (c) findings.push(...challengeWarnings(c, registry, probeResult))
-  if (c?.scope && ref && !result.scopes.includes(c.scope)) {
-    findings.push({code: 'challenge.ping-scope-ignored', severity: 'info', message: `the /v2/ challenge names scope "${c.scope}", which is not this repository's (ghcr.io sends a placeholder): it must not be reused`})
+  const pingScope = probeResult.challenge?.scope
+  if (pingScope && ref && !result.scopes.includes(pingScope)) {
+    findings.push({code: 'challenge.ping-scope-ignored', severity: 'info', message: `the /v2/ challenge names scope "${pingScope}", which is not this repository's (ghcr.io sends a placeholder): it must not be reused`})
   }
-  const summary = !c ? 'no challenge: the registry asks for no credentials' : c.scheme === 'bearer' ? `Bearer realm=${c.realm ?? '(none)'} service=${c.service ?? '(none)'} scope=${result.scopes.join(' ') || '(none)'}` : `${c.scheme} challenge${c.realm ? ` (realm "${c.realm}")` : ''}`
-  return {step: step('challenge', summary, facts, [], findings), result}
+  return findings
 }
