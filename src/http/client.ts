@@ -116,8 +116,9 @@ export class HttpClient {
         return {...r, exchanges, failure}
       }
       seen.add(url)
-      // Never carry credentials to another host (a CDN, or an attacker's server): ggcr and docker drop them too.
-      if (new URL(next).host !== new URL(url).host) {
+      // Never carry credentials to another origin (a CDN, an attacker's server, or the same host:port over plain HTTP
+      // after HTTPS): the fetch standard drops Authorization on a cross-origin redirect, ggcr and docker across hosts.
+      if (new URL(next).origin !== new URL(url).origin) {
         headers = Object.fromEntries(Object.entries(headers).filter(([k]) => k.toLowerCase() !== 'authorization'))
       }
       // 303, and 301/302 after a POST, turn into GET as browsers and Go do.
@@ -147,13 +148,16 @@ export class HttpClient {
       controller.abort()
     }, this.timeoutMs)
     const watch = watchConnection(req.method, req.url)
+    // Set once the status line and headers are in, so a hang-up during the body is not reported as "no HTTP answer".
+    let answered: {status: number; progress: {bytes: number}} | undefined
     try {
       const dispatcher = await this.dispatcher()
       const init: RequestInit & {dispatcher?: Dispatcher} = {method: req.method, headers, body: req.body, redirect: 'manual', signal: controller.signal}
       if (dispatcher) init.dispatcher = dispatcher
       const res = await fetch(req.url, init)
       const ttfb = performance.now()
-      const {buf, truncated} = await readCapped(res, this.maxBodyBytes)
+      answered = {status: res.status, progress: {bytes: 0}}
+      const {buf, truncated} = await readCapped(res, this.maxBodyBytes, answered.progress)
       const end = performance.now()
       const text = decodeUtf8(buf)
       const contentType = res.headers.get('content-type') ?? undefined
@@ -174,7 +178,10 @@ export class HttpClient {
       }
       return result
     } catch (err) {
-      const failure = classifyFetchError(err, {url: req.url, timedOut, timeoutMs: this.timeoutMs})
+      let failure = classifyFetchError(err, {url: req.url, timedOut, timeoutMs: this.timeoutMs})
+      if (answered && failure.code === 'reset') {
+        failure = {...failure, code: 'body.incomplete', message: `${new URL(req.url).host} closed the connection in the middle of its ${answered.status} response, after ${answered.progress.bytes} bytes of the body`}
+      }
       failure.message = this.secrets.scrub(failure.message)
       exchange.error = {code: failure.code, message: failure.message}
       exchange.timing.totalMs = round(performance.now() - start)
@@ -206,7 +213,7 @@ export class HttpClient {
   }
 }
 
-async function readCapped(res: Response, max: number): Promise<{buf: Buffer; truncated: boolean}> {
+async function readCapped(res: Response, max: number, progress: {bytes: number}): Promise<{buf: Buffer; truncated: boolean}> {
   if (!res.body) return {buf: Buffer.alloc(0), truncated: false}
   const reader = res.body.getReader()
   const chunks: Uint8Array[] = []
@@ -215,6 +222,7 @@ async function readCapped(res: Response, max: number): Promise<{buf: Buffer; tru
     const {done, value} = await reader.read()
     if (done) break
     size += value.byteLength
+    progress.bytes = Math.min(size, max)
     if (size > max) {
       chunks.push(value.subarray(0, value.byteLength - (size - max)))
       await reader.cancel().catch(() => {})

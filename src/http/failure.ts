@@ -6,7 +6,8 @@ import {ExitCode, type ExitCodeValue} from '../trace/types.js'
  */
 export interface TransportFailure {
   /** Stable: 'dns', 'refused', 'timeout', 'reset', 'tls.unknown-ca', 'tls.expired', 'tls.not-yet-valid',
-   * 'tls.hostname', 'tls.plain-http-port', 'tls.other', 'http.tls-port', 'body.too-large', 'body.invalid',
+   * 'tls.hostname', 'tls.plain-http-port', 'tls.other', 'http.tls-port', 'http.malformed', 'body.too-large', 'body.invalid',
+   * 'body.incomplete',
    * 'redirect.loop', 'redirect.too-many', 'redirect.cross-host-auth', 'proxy', 'other' */
   code: string
   message: string
@@ -51,6 +52,11 @@ export function classifyFetchError(err: unknown, ctx: {url: string; timedOut: bo
   if (has('UND_ERR_CONNECT_TIMEOUT', 'ETIMEDOUT', 'UND_ERR_HEADERS_TIMEOUT', 'UND_ERR_BODY_TIMEOUT')) {
     return {code: 'timeout', exitCode: ExitCode.UNREACHABLE, rawCode: raw, message: `no answer from ${host} in time (${raw})`}
   }
+  if (codes.some((c) => c.startsWith('HPE_')) || has('UND_ERR_HEADERS_OVERFLOW')) {
+    // The server answered, but not in HTTP/1.1: garbage, a NUL in a header, or headers past the 16 KiB limit.
+    const what = has('UND_ERR_HEADERS_OVERFLOW') ? 'response headers larger than 16 KiB' : `a response that is not valid HTTP/1.1 (${parserReason(text)})`
+    return {code: 'http.malformed', exitCode: ExitCode.PROTOCOL, rawCode: raw, message: `${host} sent ${what}`}
+  }
   if (has('EHOSTUNREACH', 'ENETUNREACH', 'EADDRNOTAVAIL')) return {code: 'unreachable', exitCode: ExitCode.UNREACHABLE, rawCode: raw, message: `host ${host} is unreachable (${raw})`}
   if (has('ECONNRESET', 'UND_ERR_SOCKET', 'EPIPE') && !isHttps) {
     // A TLS server that receives a plain HTTP request usually hangs up (or answers 400, handled by the caller).
@@ -82,6 +88,11 @@ export function classifyFetchError(err: unknown, ctx: {url: string; timedOut: bo
     return {code: 'url', exitCode: ExitCode.PROTOCOL, rawCode: raw, message: `invalid URL ${ctx.url}`}
   }
   return {code: 'other', exitCode: ExitCode.UNREACHABLE, rawCode: raw, message: `request to ${host} failed: ${firstLine(text) || String(err)}`}
+}
+
+/** llhttp's reason, e.g. "Invalid header value char", for a person to read; classification used the HPE_ code. */
+function parserReason(text: string): string {
+  return /\(([^()]{1,80})\)/.exec(text)?.[1] ?? 'unparsable'
 }
 
 function firstLine(s: string): string {

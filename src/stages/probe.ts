@@ -57,7 +57,8 @@ export async function probe(ctx: StageContext, registry: RegistryAddress, opts: 
 
   if (r.failure && !r.status) {
     // Name the HTTPS failure when both schemes failed: it is what docker would report, and it is the likelier cause.
-    const decisive = firstFailure && schemes.length > 1 && r.failure.code === 'refused' && firstFailure.code !== 'refused' ? firstFailure : r.failure
+    // A TLS failure on HTTPS is the cause even when plain HTTP then fails too (a TLS port hangs up on plain HTTP).
+    const decisive = firstFailure && schemes.length > 1 && firstFailure.code !== 'refused' && firstFailure.code !== 'dns' && (r.failure.code === 'refused' || r.failure.code === 'reset' || firstFailure.exitCode === ExitCode.TLS) ? firstFailure : r.failure
     findings.push(transportFinding('probe', decisive))
     result.failure = decisive
     facts.error = decisive.code

@@ -80,6 +80,12 @@ export async function tokenStage(ctx: StageContext, input: TokenStageInput): Pro
   } catch {
     return {step: skipped('token', `skipped: the realm "${c.realm}" is not a URL`), result}
   }
+  // A realm such as javascript: or file: parses as a URL but no token request can go there (exchangeToken would throw).
+  if (realm.protocol !== 'http:' && realm.protocol !== 'https:') {
+    const f: Finding = {code: 'token.realm-invalid', severity: 'error', exitCode: ExitCode.PROTOCOL, message: `the realm "${c.realm.slice(0, 200)}" is not an http(s) URL: no token can be requested there`, fix: 'Set the registry\'s token realm to a full https:// URL.'}
+    result.refused = f
+    return {step: step('token', f.message, {realm: c.realm}, [], [f]), result}
+  }
   // design.md: never send credentials over plain HTTP to a non-loopback host unless --plain-http was given.
   if (credential && realm.protocol === 'http:' && !isLoopbackUrl(realm) && !input.plainHttp) {
     const f: Finding = {

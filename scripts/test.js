@@ -1,0 +1,24 @@
+#!/usr/bin/env node
+// npm test's runner: every compiled test file, in one `node --test` run (so CI reads its closing line). Node 20 takes
+// files and folders, Node 22+ takes globs and no longer searches a bare folder: listing the files works on both.
+import {spawn} from 'node:child_process'
+import {readdirSync} from 'node:fs'
+import {join, relative} from 'node:path'
+import {fileURLToPath} from 'node:url'
+
+const root = fileURLToPath(new URL('..', import.meta.url))
+const only = process.argv.slice(2)
+function walk(dir) {
+  return readdirSync(dir, {withFileTypes: true}).flatMap((e) => (e.isDirectory() ? walk(join(dir, e.name)) : e.name.endsWith('.test.js') ? [join(dir, e.name)] : []))
+}
+const files = walk(join(root, 'dist', 'test'))
+  .map((f) => relative(root, f))
+  .filter((f) => only.length === 0 || only.some((o) => f.includes(o)))
+  .sort()
+if (files.length === 0) {
+  console.error('no test files found under dist/test (did the build run?)')
+  process.exit(1)
+}
+// One file at a time: the e2e suites start real daemons and registries, and timing-sensitive tests stay honest.
+const child = spawn(process.execPath, ['--test', '--test-concurrency=1', ...files], {cwd: root, stdio: 'inherit'})
+child.on('exit', (code, signal) => process.exit(code ?? (signal ? 1 : 0)))

@@ -1,0 +1,53 @@
+import assert from 'node:assert/strict'
+import {mkdtempSync, rmSync, writeFileSync} from 'node:fs'
+import {tmpdir} from 'node:os'
+import {join} from 'node:path'
+import {after, describe, it} from 'node:test'
+import {parseJsonOut, runCli} from '../helpers/cli.js'
+import {CONCURRENCY, assertClean} from './support.js'
+
+/** Garbage from the user, not the registry: exit 2 before any request, with a message that points at the bad part. */
+describe('hostile input from the command line', {concurrency: CONCURRENCY}, () => {
+  const dir = mkdtempSync(join(tmpdir(), 'regprobe-hostile-usage-'))
+  after(() => rmSync(dir, {recursive: true, force: true}))
+
+  const REFS: Array<{name: string; ref: string; points: RegExp}> = [
+    {name: 'a tag with a non-ASCII character', ref: '127.0.0.1:9/team/app:lat€st', points: /"lat€st"/},
+    {name: 'an empty path component', ref: '127.0.0.1:9/team//app', points: /"team\/\/app"/},
+    {name: 'upper case in the repository', ref: '127.0.0.1:9/Team/App', points: /Team\/App/},
+    {name: 'a digest that is not hex', ref: '127.0.0.1:9/team/app@sha256:zzzz', points: /sha256:zzzz/},
+    {name: 'control characters', ref: '127.0.0.1:9/team/a\u0007pp', points: /a\\u0007pp|a.pp/},
+  ]
+
+  for (const c of REFS) {
+    it(`a reference with garbage: ${c.name} (exit 2, in both modes)`, async () => {
+      const [human, json] = await Promise.all([runCli(['doctor', c.ref]), runCli(['doctor', c.ref, '--json'])])
+      assert.equal(human.code, 2, human.stdout + human.stderr)
+      assert.match(human.stderr, c.points)
+      assert.equal(human.stdout, '')
+      assert.equal(json.code, 2, json.stdout + json.stderr)
+      const doc = parseJsonOut(json)
+      assert.equal(doc.error.exitCode, 2)
+      assert.match(doc.error.message, c.points)
+      assertClean(human)
+      assertClean(json)
+    })
+  }
+
+  it('an unreadable --ca-cert is exit 2 naming the file and why: missing, a directory, not PEM', async () => {
+    const notPem = join(dir, 'not-a-cert.pem')
+    writeFileSync(notPem, 'hello, I am not a certificate\n')
+    const cases: Array<[string, RegExp]> = [
+      [join(dir, 'missing.pem'), /cannot read --ca-cert .*missing\.pem: ENOENT/],
+      [dir, /cannot read --ca-cert .*: EISDIR/],
+      [notPem, /not-a-cert\.pem holds no PEM certificate/],
+    ]
+    const runs = await Promise.all(cases.map(([file]) => runCli(['probe', '127.0.0.1:9', '--ca-cert', file, '--json'])))
+    runs.forEach((r, i) => {
+      assert.equal(r.code, 2, r.stdout + r.stderr)
+      assert.match(parseJsonOut(r).error.message, cases[i]![1])
+      assert.match(r.stderr, cases[i]![1])
+      assertClean(r)
+    })
+  })
+})

@@ -1,0 +1,46 @@
+import {readFileSync} from 'node:fs'
+
+/**
+ * NODE_OPTIONS that make the CLI child append every token it receives over HTTP (token, access_token, refresh_token
+ * fields of JSON bodies) to `file`, one per line. The sandbox issues fresh tokens on every run, so this is how the
+ * test learns the values it must then not find in any output. It wraps the global fetch, which src/http/client.ts
+ * uses for every request.
+ */
+export function captureTokensEnv(file: string): NodeJS.ProcessEnv {
+  const js = `
+import {appendFileSync} from 'node:fs'
+const file = ${JSON.stringify(file)}
+const real = globalThis.fetch
+globalThis.fetch = async (...args) => {
+  const res = await real(...args)
+  try {
+    const j = JSON.parse(await res.clone().text())
+    for (const k of ['token', 'access_token', 'refresh_token']) if (typeof j?.[k] === 'string' && j[k]) appendFileSync(file, j[k] + '\\n')
+  } catch {}
+  return res
+}`
+  return {NODE_OPTIONS: `--import=data:text/javascript,${encodeURIComponent(js)}`}
+}
+
+export function readCaptured(file: string): string[] {
+  try {
+    return readFileSync(file, 'utf8').split('\n').filter(Boolean)
+  } catch {
+    return []
+  }
+}
+
+/** Every way a secret can be written down that a reader could turn back into it. */
+export function forms(secret: string, username?: string): string[] {
+  const out = new Set([
+    secret,
+    Buffer.from(secret).toString('base64'),
+    Buffer.from(secret).toString('base64url'),
+    encodeURIComponent(secret),
+    new URLSearchParams({x: secret}).toString().slice(2),
+  ])
+  if (username !== undefined) out.add(Buffer.from(`${username}:${secret}`).toString('base64'))
+  // base64 without its padding is what a JWT-style encoder or a truncated log would show.
+  for (const f of [...out]) if (f.endsWith('=')) out.add(f.replace(/=+$/, ''))
+  return [...out].filter((f) => f.length >= 6)
+}
