@@ -15,6 +15,7 @@ const FIXES: Record<string, string> = {
   'tls.plain-http-port': 'This port speaks plain HTTP: use http://host:port or --plain-http (docker needs it in "insecure-registries").',
   'http.tls-port': 'This port speaks TLS: use https://host:port (drop --plain-http).',
   'tls.other': 'Check that the port speaks TLS and that the TLS versions and ciphers overlap; --insecure does not fix a protocol mismatch.',
+  'blocked-port': 'The fetch standard forbids this port for every fetch-based client: serve the registry on another port.',
   'http.malformed': 'Whatever listens on this port does not speak HTTP as a registry must: check the host and port, and any proxy or load balancer in front of it.',
   'body.incomplete': 'The server, or a proxy or load balancer in between, cut the response short: retry, and check its logs and idle timeouts.',
   'body.too-large': 'The server sent far more than a registry answer; it is probably not a registry endpoint (or it is misbehaving).',

@@ -6,7 +6,7 @@ import net from 'node:net'
 import {Duplex} from 'node:stream'
 import type {AddressInfo} from 'node:net'
 import {webcrypto} from 'node:crypto'
-import type {Running} from './servers.js'
+import {listening, type Running} from './servers.js'
 
 /**
  * Loopback servers that misbehave the way broken or hostile registries do. Each one records what it saw, so a test
@@ -93,25 +93,6 @@ export async function dualProtocol(handler: http.RequestListener, tls: {cert: st
   return {...s, seen, origin: `https://${s.host}`}
 }
 
-async function listening(server: net.Server, beforeClose?: () => void): Promise<Running> {
-  const sockets = new Set<net.Socket>()
-  server.on('connection', (sock: net.Socket) => {
-    sockets.add(sock)
-    sock.on('close', () => sockets.delete(sock))
-  })
-  server.listen(0, '127.0.0.1')
-  await once(server, 'listening')
-  const port = (server.address() as AddressInfo).port
-  return {
-    port,
-    host: `127.0.0.1:${port}`,
-    close: async () => {
-      beforeClose?.()
-      for (const sock of sockets) sock.destroy()
-      await new Promise<void>((r) => server.close(() => r()))
-    },
-  }
-}
 
 /** What a raw TCP server saw of each connection: the request head, and whether the client hung up before we did. */
 export interface RawConnection {

@@ -10,28 +10,16 @@ export interface Running {
   close(): Promise<void>
 }
 
-/** A loopback HTTP(S) server that answers like a registry would, for a test scenario. */
-export async function serve(handler: http.RequestListener, tls?: {cert: string; key: string}): Promise<Running> {
-  const server = tls ? https.createServer({cert: tls.cert, key: tls.key}, handler) : http.createServer(handler)
-  server.listen(0, '127.0.0.1')
-  await once(server, 'listening')
-  const port = (server.address() as AddressInfo).port
-  return {
-    port,
-    host: `127.0.0.1:${port}`,
-    close: async () => {
-      server.closeAllConnections?.()
-      await new Promise<void>((r) => server.close(() => r()))
-    },
-  }
-}
-
-/** Accepts TCP connections and never says a word: the registry that hangs. */
-export async function silent(): Promise<Running> {
+/**
+ * Listens on an ephemeral loopback port; close() destroys open sockets first, so a test never waits for a client
+ * (or a silent server) to hang up. Every test server goes through this one place.
+ */
+export async function listening(server: net.Server, beforeClose?: () => void): Promise<Running> {
   const sockets = new Set<net.Socket>()
-  const server = net.createServer((s) => {
-    sockets.add(s)
-    s.on('error', () => {})
+  server.on('connection', (sock: net.Socket) => {
+    sockets.add(sock)
+    sock.on('close', () => sockets.delete(sock))
+    sock.on('error', () => {})
   })
   server.listen(0, '127.0.0.1')
   await once(server, 'listening')
@@ -40,10 +28,21 @@ export async function silent(): Promise<Running> {
     port,
     host: `127.0.0.1:${port}`,
     close: async () => {
-      for (const s of sockets) s.destroy()
+      beforeClose?.()
+      for (const sock of sockets) sock.destroy()
       await new Promise<void>((r) => server.close(() => r()))
     },
   }
+}
+
+/** A loopback HTTP(S) server that answers like a registry would, for a test scenario. */
+export async function serve(handler: http.RequestListener, tls?: {cert: string; key: string}): Promise<Running> {
+  return listening(tls ? https.createServer({cert: tls.cert, key: tls.key}, handler) : http.createServer(handler))
+}
+
+/** Accepts TCP connections and never says a word: the registry that hangs. */
+export async function silent(): Promise<Running> {
+  return listening(net.createServer(() => {}))
 }
 
 /** A port where nothing listens: bind, note the port, close. */
