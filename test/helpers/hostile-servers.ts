@@ -4,7 +4,6 @@ import http from 'node:http'
 import https from 'node:https'
 import net from 'node:net'
 import {Duplex} from 'node:stream'
-import type {AddressInfo} from 'node:net'
 import {webcrypto} from 'node:crypto'
 import {listening, type Running} from './servers.js'
 
