@@ -2,6 +2,7 @@ import type {Exchange, RecordedBody} from '../trace/types.js'
 import {watchConnection} from './diagnostics.js'
 import {classifyFetchError, type TransportFailure} from './failure.js'
 import {hasProxyEnv, proxyFor} from './proxy.js'
+import {checkServerIdentity, needsIpv6IdentityShim, runtimeMissesIpv6Sans} from './tls-identity.js'
 import {SecretBox, redactForm, redactHeaders, redactJson, redactUrl} from './redact.js'
 import {ExitCode} from '../trace/types.js'
 
@@ -71,16 +72,19 @@ export class HttpClient {
     this.env = opts.env ?? process.env
   }
 
-  private dispatcher(): Promise<Dispatcher | undefined> {
+  /** undefined (the runtime's own fetch dispatcher) unless an option or the URL needs one of ours. */
+  private dispatcher(url: string): Promise<Dispatcher | undefined> {
+    const needed = Boolean(this.opts.caCertPem || this.opts.insecure || hasProxyEnv(this.env) || needsIpv6IdentityShim(url))
+    if (!needed) return Promise.resolve(undefined)
     this.dispatcherPromise ??= (async () => {
-      const needsProxy = hasProxyEnv(this.env)
-      if (!this.opts.caCertPem && !this.opts.insecure && !needsProxy) return undefined
       const undici = await import('undici')
       const tls = {
         ...(this.opts.caCertPem ? {ca: this.opts.caCertPem} : {}),
         ...(this.opts.insecure ? {rejectUnauthorized: false} : {}),
+        // Only differs from Node's own check on runtimes with the IPv6 SAN regression (see tls-identity.ts).
+        ...(runtimeMissesIpv6Sans() ? {checkServerIdentity} : {}),
       }
-      if (needsProxy) {
+      if (hasProxyEnv(this.env)) {
         const e = this.env
         return new undici.EnvHttpProxyAgent({
           httpProxy: e.http_proxy ?? e.HTTP_PROXY,
@@ -151,7 +155,7 @@ export class HttpClient {
     // Set once the status line and headers are in, so a hang-up during the body is not reported as "no HTTP answer".
     let answered: {status: number; progress: {bytes: number}} | undefined
     try {
-      const dispatcher = await this.dispatcher()
+      const dispatcher = await this.dispatcher(req.url)
       const init: RequestInit & {dispatcher?: Dispatcher} = {method: req.method, headers, body: req.body, redirect: 'manual', signal: controller.signal}
       if (dispatcher) init.dispatcher = dispatcher
       const res = await fetch(req.url, init)

@@ -1,7 +1,7 @@
 import {ExitCode, type ExitCodeValue} from '../trace/types.js'
 
 /**
- * A request that got no usable HTTP answer. Classified by error `code` (Node's and undici's stable codes), never by
+ * A request that got no usable HTTP answer. Classified by error `code` (Node's and undici's stable codes) or error name, never by
  * message text, except where OpenSSL gives nothing better than its reason string.
  */
 export interface TransportFailure {
@@ -52,10 +52,12 @@ export function classifyFetchError(err: unknown, ctx: {url: string; timedOut: bo
   if (has('UND_ERR_CONNECT_TIMEOUT', 'ETIMEDOUT', 'UND_ERR_HEADERS_TIMEOUT', 'UND_ERR_BODY_TIMEOUT')) {
     return {code: 'timeout', exitCode: ExitCode.UNREACHABLE, rawCode: raw, message: `no answer from ${host} in time (${raw})`}
   }
-  if (codes.some((c) => c.startsWith('HPE_')) || has('UND_ERR_HEADERS_OVERFLOW')) {
+  // Node 24's bundled undici throws its HTTPParserError without the llhttp code (code: undefined), so the name counts too.
+  const parserError = codes.some((c) => c.startsWith('HPE_')) || chain.some((c) => c.name === 'HTTPParserError')
+  if (parserError || has('UND_ERR_HEADERS_OVERFLOW')) {
     // The server answered, but not in HTTP/1.1: garbage, a NUL in a header, or headers past the 16 KiB limit.
     const what = has('UND_ERR_HEADERS_OVERFLOW') ? 'response headers larger than 16 KiB' : `a response that is not valid HTTP/1.1 (${parserReason(text)})`
-    return {code: 'http.malformed', exitCode: ExitCode.PROTOCOL, rawCode: raw, message: `${host} sent ${what}`}
+    return {code: 'http.malformed', exitCode: ExitCode.PROTOCOL, rawCode: raw ?? 'HTTP_PARSER', message: `${host} sent ${what}`}
   }
   if (has('EHOSTUNREACH', 'ENETUNREACH', 'EADDRNOTAVAIL')) return {code: 'unreachable', exitCode: ExitCode.UNREACHABLE, rawCode: raw, message: `host ${host} is unreachable (${raw})`}
   if (has('ECONNRESET', 'UND_ERR_SOCKET', 'EPIPE') && !isHttps) {

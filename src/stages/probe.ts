@@ -99,6 +99,8 @@ export async function probe(ctx: StageContext, registry: RegistryAddress, opts: 
   result.problems = parsed.problems
   result.challenge = pickChallenge(parsed.challenges)
   for (const p of parsed.problems) {
+    // No challenge is normal on a 200 (an open registry), and on a 401 the no-challenge error below says it better.
+    if (p.code === 'challenge.empty' && (status !== 401 || !headers.has('www-authenticate'))) continue
     findings.push({code: `probe.${p.code}`, severity: 'warn', message: `WWW-Authenticate: ${p.message}`, evidence: 'www-authenticate'})
   }
 

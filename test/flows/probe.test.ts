@@ -40,6 +40,15 @@ describe('probe against real registries\' wire shapes (nock fixtures)', () => {
     const trace = await probeFlow(client(), 'open.example')
     assert.equal(trace.verdict.code, 0)
     assert.equal(trace.steps[0]!.facts.auth, 'none')
+    // No challenge is what an open registry sends: nothing to warn about.
+    assert.deepEqual(trace.steps[0]!.findings.map((f) => f.code), [])
+  })
+
+  it('a 401 without a challenge is one error, not also a warning about the missing header', async () => {
+    nock('https://nochallenge.example').get('/v2/').reply(401, '{}', {'Content-Type': 'application/json', 'Docker-Distribution-Api-Version': 'registry/2.0'})
+    const trace = await probeFlow(client(), 'nochallenge.example')
+    assert.equal(trace.verdict.code, 5)
+    assert.deepEqual(trace.steps[0]!.findings.map((f) => f.code), ['probe.no-challenge'])
   })
 
   const failures: Array<{name: string; status: number; body: string; headers: Record<string, string>; code: number; finding: string}> = [

@@ -10,6 +10,7 @@ import {createTlsMaterial} from '../../src/sandbox/certs.js'
 import {DEFAULT_RULES, DEFAULT_USERS} from '../../src/sandbox/rules.js'
 import {startTokenServer, type StandaloneTokenServer} from '../../src/sandbox/token-server.js'
 import type {SandboxRule, SandboxSwitches, SandboxUser} from '../../src/sandbox/types.js'
+import {checkServerIdentity} from '../../src/http/tls-identity.js'
 
 /**
  * The REAL reference registry (Debian's `docker-registry`, distribution 2.8) on loopback, in the three auth modes
@@ -155,8 +156,10 @@ async function stop(child: ChildProcess): Promise<void> {
 
 /** Polls /v2/ until the registry answers anything over HTTP (200 or 401), or fails with its log. */
 async function waitReady(url: string, child: ChildProcess, caPem: string | undefined, logs: () => string): Promise<void> {
-  const dispatcher = caPem === undefined ? undefined : new (await import('undici')).Agent({connect: {ca: caPem}})
+  // regprobe's own identity check: on Node 22.23 Node's rejects an IPv6 host against its IP SAN (src/http/tls-identity.ts).
+  const dispatcher = caPem === undefined ? undefined : new (await import('undici')).Agent({connect: {ca: caPem, checkServerIdentity}})
   const deadline = Date.now() + READY_TIMEOUT_MS
+  let last: unknown
   try {
     while (Date.now() < deadline) {
       if (child.exitCode !== null || child.signalCode !== null) {
@@ -166,11 +169,13 @@ async function waitReady(url: string, child: ChildProcess, caPem: string | undef
         const res = await fetch(`${url}/v2/`, {dispatcher, signal: AbortSignal.timeout(1000)} as RequestInit)
         await res.arrayBuffer()
         return
-      } catch {
+      } catch (err) {
+        last = err
         await sleep(50)
       }
     }
-    throw new Error(`docker-registry did not answer on ${url} within ${READY_TIMEOUT_MS} ms:\n${logs()}`)
+    const why = last instanceof Error ? `${last.message}${last.cause instanceof Error ? `: ${last.cause.message}` : ''}` : String(last)
+    throw new Error(`docker-registry did not answer on ${url} within ${READY_TIMEOUT_MS} ms (last error: ${why}):\n${logs()}`)
   } finally {
     await dispatcher?.close()
   }

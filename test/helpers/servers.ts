@@ -14,19 +14,19 @@ export interface Running {
  * Listens on an ephemeral loopback port; close() destroys open sockets first, so a test never waits for a client
  * (or a silent server) to hang up. Every test server goes through this one place.
  */
-export async function listening(server: net.Server, beforeClose?: () => void): Promise<Running> {
+export async function listening(server: net.Server, beforeClose?: () => void, address = '127.0.0.1'): Promise<Running> {
   const sockets = new Set<net.Socket>()
   server.on('connection', (sock: net.Socket) => {
     sockets.add(sock)
     sock.on('close', () => sockets.delete(sock))
     sock.on('error', () => {})
   })
-  server.listen(0, '127.0.0.1')
+  server.listen(0, address)
   await once(server, 'listening')
   const port = (server.address() as AddressInfo).port
   return {
     port,
-    host: `127.0.0.1:${port}`,
+    host: net.isIPv6(address) ? `[${address}]:${port}` : `${address}:${port}`,
     close: async () => {
       beforeClose?.()
       for (const sock of sockets) sock.destroy()
@@ -36,8 +36,8 @@ export async function listening(server: net.Server, beforeClose?: () => void): P
 }
 
 /** A loopback HTTP(S) server that answers like a registry would, for a test scenario. */
-export async function serve(handler: http.RequestListener, tls?: {cert: string; key: string}): Promise<Running> {
-  return listening(tls ? https.createServer({cert: tls.cert, key: tls.key}, handler) : http.createServer(handler))
+export async function serve(handler: http.RequestListener, tls?: {cert: string; key: string}, address?: '127.0.0.1' | '::1'): Promise<Running> {
+  return listening(tls ? https.createServer({cert: tls.cert, key: tls.key}, handler) : http.createServer(handler), undefined, address)
 }
 
 /** Accepts TCP connections and never says a word: the registry that hangs. */

@@ -3,6 +3,8 @@ import {mkdtempSync, rmSync, writeFileSync} from 'node:fs'
 import {tmpdir} from 'node:os'
 import {join} from 'node:path'
 import {after, before, describe, it} from 'node:test'
+import {runtimeMissesIpv6Sans} from '../../src/http/tls-identity.js'
+import {createTlsMaterial} from '../../src/sandbox/certs.js'
 import {parseJsonOut, runCli} from '../helpers/cli.js'
 import {tlsForAnotherHost} from '../helpers/hostile-servers.js'
 import {REGISTRY_HEADERS, serve, type Running} from '../helpers/servers.js'
@@ -49,5 +51,43 @@ describe('a certificate for another host', () => {
     const r = await runCli(['probe', `https://${server.host}`, '--insecure', '--json'])
     assert.equal(r.code, 0, r.stdout + r.stderr)
     assert.equal(parseJsonOut(r).steps[0].facts.auth, 'none')
+  })
+})
+
+/**
+ * A registry at an IPv6 literal whose certificate names that address (an IP SAN), signed by the CA given with
+ * --ca-cert: trusted. Node 22.23.x and 24.17–24.20 reject an IPv6 host against an IP SAN (nodejs/node#64144); on
+ * those runtimes this passes only because regprobe does the IP match Node used to do (src/http/tls-identity.ts).
+ */
+describe('a certificate for [::1] (an IPv6 IP SAN)', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'regprobe-hostile-tls6-'))
+  const caFile = join(dir, 'ca.pem')
+  let server: Running
+  before(async () => {
+    const tls = await createTlsMaterial('regprobe ipv6 test')
+    writeFileSync(caFile, tls.caPem)
+    server = await serve((req, res) => {
+      res.writeHead(200, REGISTRY_HEADERS)
+      res.end('{}')
+    }, {cert: tls.certPem, key: tls.keyPem}, '::1')
+  })
+  after(async () => {
+    await server.close()
+    rmSync(dir, {recursive: true, force: true})
+  })
+
+  it(`is trusted with --ca-cert on this runtime too (${process.version}: ${runtimeMissesIpv6Sans() ? 'has' : 'does not have'} the regression)`, async () => {
+    const r = await runCli(['probe', `https://${server.host}`, '--ca-cert', caFile, '--json'])
+    assert.equal(r.code, 0, r.stdout + r.stderr)
+    const probe = parseJsonOut(r).steps[0]
+    assert.equal(probe.exchanges[0].response.status, 200)
+    assert.match(probe.facts.tls.version, /^TLSv1\.[23]$/)
+    assert.equal(probe.facts.auth, 'none')
+  })
+
+  it('without the CA it is still the issuer that fails, not the name', async () => {
+    const r = await runCli(['probe', `https://${server.host}`, '--json'])
+    assert.equal(r.code, 4, r.stdout + r.stderr)
+    assert.equal(parseJsonOut(r).verdict.causes[0].code, 'probe.tls.unknown-ca')
   })
 })
