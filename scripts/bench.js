@@ -85,8 +85,15 @@ try {
   const {startDistribution} = await import(dist('test/helpers/distribution.js'))
   const reg = await startDistribution('token')
   try {
+    // The real registry starts empty: push the sandbox's seed image as alice, so doctor times a pull that succeeds
+    // (the budget's case: ping, token, manifest), not a diagnosis of a missing image.
+    const {pushImage} = await import(dist('src/record/distribution.js'))
+    const {buildSeedImage} = await import(dist('src/sandbox/seed.js'))
+    const scope = encodeURIComponent('repository:library/hello:pull,push')
+    const tokenRes = await fetch(`${reg.tokenServer.url}?service=${encodeURIComponent(reg.service)}&scope=${scope}`, {headers: {authorization: `Basic ${Buffer.from('alice:wonderland').toString('base64')}`}})
+    const {token} = await tokenRes.json()
+    await pushImage(reg.url, 'library/hello', 'latest', buildSeedImage(), `Bearer ${token}`)
     const target = `${reg.url}/library/hello`
-    // The real registry starts empty: library/hello does not exist, which is a fine diagnosis to time (exit 8).
     await add('doctor (real registry, token mode)', ['doctor', target, '--json'])
     real = await doctorShape(target)
   } finally {

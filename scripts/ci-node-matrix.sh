@@ -40,7 +40,8 @@ for major in "${majors[@]}"; do
   [ -x "$bin/node" ] || { echo "FATAL: npm install node@$major gave no node binary" >&2; exit 1; }
   echo "== tests under $("$bin/node" --version) (${suites[*]})"
   # The node on PATH is the one under test, also for the tests' own child processes (npm, bin/run.js via execPath).
-  if PATH="$bin:$PATH" "$bin/node" --test --test-concurrency=1 "${suites[@]}"; then
+  # A hung test file must fail the run, not hold CI until its own limit (a whole run takes 1-2 minutes).
+  if PATH="$bin:$PATH" timeout --kill-after=10s 20m "$bin/node" --test --test-concurrency=1 "${suites[@]}"; then
     echo "== node@$major: pass ($((SECONDS - start)) s)"
   else
     echo "== node@$major: FAIL ($((SECONDS - start)) s)"

@@ -4,6 +4,7 @@ import {after, before, describe, it} from 'node:test'
 import {startDistribution, type RunningDistribution} from '../../src/record/distribution.js'
 import {startTokenServer, type StandaloneTokenServer} from '../../src/sandbox/index.js'
 import {parseJsonOut, runCli} from '../helpers/cli.js'
+import {startTogether} from '../helpers/together.js'
 
 /** The real docker-registry in its three auth modes, side by side, through the CLI as a user runs it. */
 describe('compare over three real docker-registry instances (open, htpasswd, token)', () => {
@@ -14,7 +15,7 @@ describe('compare over three real docker-registry instances (open, htpasswd, tok
   before(async () => {
     tokens = await startTokenServer({service: 'compare-test', issuer: 'compare-test-issuer'})
     const lines = execFileSync('htpasswd', ['-Bbn', 'alice', 'wonderland'], {encoding: 'utf8'})
-    ;[open, basic, token] = await Promise.all([
+    ;[open, basic, token] = await startTogether([
       startDistribution(),
       startDistribution({htpasswd: {realm: 'Registry Realm', lines}}),
       startDistribution({token: {realm: tokens.url, service: 'compare-test', issuer: 'compare-test-issuer', signingCertPem: tokens.signingCertPem}}),

@@ -5,6 +5,7 @@ import {startSandbox, type Sandbox} from '../../src/sandbox/index.js'
 import {OCI_MANIFEST} from '../../src/sandbox/media-types.js'
 import {buildSeedImage} from '../../src/sandbox/seed.js'
 import {startDistribution, type RealRegistry} from '../helpers/distribution.js'
+import {startTogether} from '../helpers/together.js'
 
 /**
  * The REAL distribution registry (Debian docker-registry 2.8) in its three auth modes, asserted with plain fetch.
@@ -64,7 +65,7 @@ describe('real distribution registry: open mode, and the sandbox answering like 
   let real: RealRegistry
   let sb: Sandbox
   before(async () => {
-    ;[real, sb] = await Promise.all([startDistribution('open'), startSandbox({switches: {open: true}})])
+    ;[real, sb] = await startTogether([startDistribution('open'), startSandbox({switches: {open: true}})])
     await pushSeed(real.url, 'library/hello')
     await pushSeed(real.url, 'team/app')
   })

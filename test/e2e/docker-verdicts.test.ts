@@ -8,6 +8,7 @@ import {mapDockerError} from '../../src/daemon/index.js'
 import {parseJsonOut, runCli} from '../helpers/cli.js'
 import {startDistribution, type RealRegistry} from '../helpers/distribution.js'
 import {startDockerd, type Dockerd} from '../helpers/dockerd.js'
+import {startTogether} from '../helpers/together.js'
 
 /**
  * The real Docker daemon (Debian's docker.io) and the real distribution registry in token mode, whose token server is
@@ -25,7 +26,7 @@ describe('regprobe agrees with the real docker CLI and daemon', () => {
 
   before(async () => {
     mkdirSync(home)
-    ;[d, reg, tlsReg] = await Promise.all([startDockerd(), startDistribution('token'), startDistribution('token', {ipv6: true, tls: true})])
+    ;[d, reg, tlsReg] = await startTogether([startDockerd(), startDistribution('token'), startDistribution('token', {ipv6: true, tls: true})])
     // Seed team/app with a one-file image pushed by alice through the real daemon.
     mkdirSync(join(work, 'rootfs'))
     writeFileSync(join(work, 'rootfs', 'hello.txt'), 'hello from regprobe\n')
