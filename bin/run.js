@@ -1,8 +1,8 @@
 #!/usr/bin/env node
 // Start-up is a feature (npm run bench measures it against `node -e 0`):
 // - `--version` answers before anything is loaded;
-// - a command run loads only that command's module and oclif's parser, not oclif's plugin and config machinery
-//   (Config.load and the full @oclif/core index cost about 2x a bare Node start);
+// - a command run loads only that command's bundle (dist/bundle), and no part of oclif: the commands' flag
+//   definitions and parser are regprobe's own (src/cli/define.ts, parse.ts), in oclif's shapes and with its rules;
 // - help, unknown commands and anything else go through oclif's own execute().
 import {existsSync, readFileSync} from 'node:fs'
 import module from 'node:module'
@@ -27,18 +27,8 @@ if (argv.length === 1 && (argv[0] === '--version' || argv[0] === 'version')) {
   const file = existsSync(bundled) ? bundled : new URL(`../dist/commands/${argv[0]}.js`, import.meta.url)
   if (existsSync(file)) {
     const {default: Cmd} = await import(file.href)
-    // What a regprobe command uses of oclif's Config: its name, version and hooks (we have none).
-    const config = {
-      bin: 'regprobe',
-      name: 'regprobe',
-      version: version(),
-      userAgent: `regprobe/${version()} ${process.platform}-${process.arch} node-${process.version}`,
-      runHook: async () => ({successes: [], failures: []}),
-      scopedEnvVar: () => undefined,
-      scopedEnvVarKey: (k) => `REGPROBE_${k}`,
-      scopedEnvVarKeys: (k) => [`REGPROBE_${k}`],
-      findCommand: () => undefined,
-    }
+    // What a regprobe command uses of oclif's Config (src/cli/base.ts: CommandConfig).
+    const config = {bin: 'regprobe', name: 'regprobe', version: version()}
     const cmd = new Cmd(argv.slice(1), config)
     cmd.id = argv[0]
     await cmd._run()

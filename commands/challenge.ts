@@ -1,4 +1,4 @@
-import * as Args from '@oclif/core/args'
+import {Args} from '../src/cli/define.js'
 import {RegprobeCommand} from '../src/cli/base.js'
 import {actionsFlag, outputFlags, transportFlags} from '../src/cli/flags.js'
 import {parseActions} from '../src/cli/actions.js'

@@ -1,9 +1,9 @@
-import {Args} from '@oclif/core'
 import type {Command} from '@oclif/core'
 import {readFileSync} from 'node:fs'
 import {join} from 'node:path'
 import {fileURLToPath} from 'node:url'
 import {RegprobeCommand} from '../src/cli/base.js'
+import {Args} from '../src/cli/define.js'
 import type {CompletionCommand} from '../src/cli/completion.js'
 
 export default class Completion extends RegprobeCommand {

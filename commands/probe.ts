@@ -1,4 +1,4 @@
-import * as Args from '@oclif/core/args'
+import {Args} from '../src/cli/define.js'
 import {RegprobeCommand} from '../src/cli/base.js'
 import {outputFlags, transportFlags} from '../src/cli/flags.js'
 

@@ -1,4 +1,4 @@
-import * as Flags from '@oclif/core/flags'
+import {Flags} from '../src/cli/define.js'
 import {RegprobeCommand} from '../src/cli/base.js'
 
 export default class Sandbox extends RegprobeCommand {

@@ -1,5 +1,4 @@
-import * as Args from '@oclif/core/args'
-import * as Flags from '@oclif/core/flags'
+import {Args, Flags} from '../src/cli/define.js'
 import {RegprobeCommand} from '../src/cli/base.js'
 import {actionsFlag, credentialFlags, outputFlags, transportFlags} from '../src/cli/flags.js'
 import {parseActions} from '../src/cli/actions.js'

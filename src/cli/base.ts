@@ -1,10 +1,11 @@
-import {Command} from '@oclif/core/command'
 import {readFileSync} from 'node:fs'
 import {RegprobeError, UsageError} from '../errors.js'
 import type {HttpClient} from '../http/client.js'
 import {SecretBox} from '../http/redact.js'
 import {ExitCode, type Step, type Trace} from '../trace/types.js'
+import type {ArgDef, FlagDef} from './define.js'
 import {parseDuration} from './flags.js'
+import {parseArgv, type Parsed} from './parse.js'
 
 export interface CommonFlags {
   json?: boolean
@@ -18,12 +19,73 @@ export interface CommonFlags {
   'ci-annotations'?: boolean
 }
 
+/** What a command uses of oclif's Config: oclif passes its Config, bin/run.js a minimal object with these. */
+export interface CommandConfig {
+  bin: string
+  version: string
+}
+
+type Example = string | {description: string; command: string}
+
 /**
  * Shared shape of every regprobe command: parse, call the engine, hand the Trace to a renderer, exit with the
  * verdict's code. Errors of ours carry their exit code in both modes (style.md: oclif's --json trap).
+ *
+ * Not a subclass of oclif's Command, but the same contract (static metadata, static run(argv, config), _run): oclif
+ * finds, documents and runs it like any command (help, manifest, README, `execute`), while a run loads neither oclif's
+ * Command nor its parser, which cost more than the rest of a diagnosis (npm run bench). src/cli/parse.ts parses, with
+ * oclif's rules and messages.
  */
-export abstract class RegprobeCommand extends Command {
+export abstract class RegprobeCommand {
+  // oclif's command metadata, with oclif's defaults (read by its help, manifest and README).
+  static id: string
+  static summary?: string
+  static description?: string
+  static examples: Example[] = []
+  static usage?: string | string[]
+  static hidden = false
+  static aliases: string[] = []
+  static hiddenAliases: string[] = []
+  static strict = true
+  static enableJsonFlag = false
+  static hasDynamicHelp = false
+  static flags: Record<string, FlagDef> = {}
+  static baseFlags: Record<string, FlagDef> = {}
+  static args: Record<string, ArgDef<unknown>> = {}
+
+  /** oclif's entry point: `Cmd.run(argv, config)`. */
+  static async run<T extends RegprobeCommand>(this: new (argv: string[], config: CommandConfig) => T, argv: string[] = process.argv.slice(2), config?: CommandConfig): Promise<void> {
+    const cmd = new this(argv, config ?? {bin: 'regprobe', version: readOwnVersion()})
+    await cmd._run()
+  }
+
+  id: string | undefined
   protected jsonMode = false
+
+  constructor(
+    public argv: string[],
+    public config: CommandConfig,
+  ) {
+    this.id = (this.constructor as typeof RegprobeCommand).id
+  }
+
+  abstract run(): Promise<unknown>
+
+  /** Runs the command; every error ends in catch(), which prints it and sets the exit code. */
+  async _run(): Promise<void> {
+    try {
+      await this.run()
+    } catch (error) {
+      await this.catch(error as Error)
+    }
+  }
+
+  protected async parse<F extends Record<string, FlagDef>, A extends Record<string, ArgDef<unknown>>>(
+    spec: {flags?: F; baseFlags?: Record<string, FlagDef>; args?: A; strict?: boolean},
+    argv: string[] = this.argv,
+  ): Promise<Parsed<F, A>> {
+    return parseArgv(argv, {flags: {...spec.baseFlags, ...spec.flags} as F, args: spec.args, strict: spec.strict})
+  }
 
   protected async makeClient(flags: CommonFlags): Promise<HttpClient> {
     this.jsonMode = !!flags.json
@@ -73,7 +135,7 @@ export abstract class RegprobeCommand extends Command {
     return trace
   }
 
-  override async catch(err: Error & {exitCode?: number; oclif?: {exit?: number}; code?: string}): Promise<void> {
+  async catch(err: Error): Promise<void> {
     let exitCode: number
     let code: string
     let message = err.message
@@ -82,14 +144,6 @@ export abstract class RegprobeCommand extends Command {
       exitCode = err.exitCode
       code = err.code
       hint = err.hint
-    } else if (err.oclif?.exit !== undefined && err.oclif.exit !== 1) {
-      // oclif's own parse errors (unknown flag, missing argument) are usage errors.
-      exitCode = err.oclif.exit === 0 ? 0 : ExitCode.USAGE
-      code = 'usage'
-      if (exitCode === 0) return
-    } else if (err.constructor?.name === 'CLIError' || /^(Unexpected argument|Missing \d+ required arg|Nonexistent flag|Expected --)/.test(message)) {
-      exitCode = ExitCode.USAGE
-      code = 'usage'
     } else {
       exitCode = ExitCode.INTERNAL
       code = 'internal'
@@ -115,6 +169,19 @@ export function readStdin(): Promise<string> {
     process.stdin.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')))
     process.stdin.on('error', reject)
   })
+}
+
+/** regprobe's version from its package.json: the nearest one up from this file (dist/src/cli or dist/bundle). */
+function readOwnVersion(): string {
+  for (const up of ['../../', '../../../']) {
+    try {
+      const pkg = JSON.parse(readFileSync(new URL(`${up}package.json`, import.meta.url), 'utf8')) as {name?: string; version?: string}
+      if (pkg.name === 'regprobe' && pkg.version) return pkg.version
+    } catch {
+      // not there: try one folder up
+    }
+  }
+  return 'unknown'
 }
 
 export type {Step}

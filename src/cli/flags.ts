@@ -1,4 +1,4 @@
-import * as Flags from '@oclif/core/flags'
+import {Flags} from './define.js'
 
 /** Accepts "10", "10s", "1500ms", "2m": people type all of these. */
 export function parseDuration(input: string): number {

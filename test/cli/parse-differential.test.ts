@@ -1,0 +1,101 @@
+// src/cli/parse.ts against @oclif/core's own parser, over every command's real definitions: for thousands of generated
+// argvs, both must succeed with the same flags, args and argv, or both fail with the same message. oclif stays the
+// reference for what a regprobe command line means; ours only exists to keep oclif out of a command run.
+//
+// oclif reads a missing argument from piped stdin; regprobe never does (stdin carries passwords), so oclif is run
+// here with `ignoreStdin` on every argument: that one difference is deliberate and tested on its own below.
+import assert from 'node:assert/strict'
+import {readdirSync} from 'node:fs'
+import {describe, it} from 'node:test'
+import {fileURLToPath} from 'node:url'
+import {parse as oclifParse} from '@oclif/core/parser'
+import fc from 'fast-check'
+import type {ArgDef, FlagDef} from '../../src/cli/define.js'
+import {parseArgv} from '../../src/cli/parse.js'
+
+interface CommandClass {
+  flags?: Record<string, FlagDef>
+  baseFlags?: Record<string, FlagDef>
+  args?: Record<string, ArgDef<unknown>>
+  strict?: boolean
+}
+
+const commandsDir = fileURLToPath(new URL('../../commands/', import.meta.url))
+const ids = readdirSync(commandsDir).filter((f) => f.endsWith('.js')).map((f) => f.slice(0, -3)).sort()
+
+async function load(id: string): Promise<CommandClass> {
+  return ((await import(new URL(`../../commands/${id}.js`, import.meta.url).href)) as {default: CommandClass}).default
+}
+
+type Outcome = {ok: true; flags: unknown; args: unknown; argv: unknown} | {ok: false; message: string}
+
+/**
+ * oclif colours some messages and wraps an argument's description at the terminal width; regprobe does neither
+ * (an error line in a CI log should not wrap at 80 columns), so messages compare without colour and line wrapping.
+ */
+const normalize = (s: string) => s.replaceAll(/\u001B\[[0-9;]*m/g, '').replaceAll(/\n {4,}/g, ' ')
+
+async function viaOclif(cmd: CommandClass, argv: string[]): Promise<Outcome> {
+  const args = Object.fromEntries(Object.entries(cmd.args ?? {}).map(([k, a]) => [k, {...a, ignoreStdin: true}]))
+  const flags = Object.fromEntries(Object.entries({...cmd.baseFlags, ...cmd.flags}).map(([k, f]) => [k, {...f}]))
+  try {
+    const out = await oclifParse(argv, {flags, args, strict: cmd.strict} as Parameters<typeof oclifParse>[1])
+    return {ok: true, flags: out.flags, args: out.args, argv: out.argv}
+  } catch (error) {
+    return {ok: false, message: normalize((error as Error).message)}
+  }
+}
+
+async function viaOurs(cmd: CommandClass, argv: string[]): Promise<Outcome> {
+  const flags = Object.fromEntries(Object.entries({...cmd.baseFlags, ...cmd.flags}).map(([k, f]) => [k, {...f}]))
+  const args = Object.fromEntries(Object.entries(cmd.args ?? {}).map(([k, a]) => [k, {...a}]))
+  try {
+    const out = await parseArgv(argv, {flags, args, strict: cmd.strict})
+    return {ok: true, flags: out.flags, args: out.args, argv: out.argv}
+  } catch (error) {
+    return {ok: false, message: normalize((error as Error).message)}
+  }
+}
+
+/** Tokens a user could type for this command: every flag in every spelling, good and bad values, stray words. */
+function vocabulary(cmd: CommandClass): string[] {
+  const words = ['alpine', 'ghcr.io/acme/app:1.0', '127.0.0.1:5000', 'bash', 'zsh', 'x', '-', '--', '-1', '0', '5', '1001', 'abc', '--bogus', '-z', '--no-bogus', '--=x', '-=', 'pull,push', 'public', 'token', 'open', '']
+  for (const [name, f] of Object.entries({...cmd.baseFlags, ...cmd.flags})) {
+    words.push(`--${name}`)
+    if (f.char) words.push(`-${f.char}`, `-${f.char}value`, `-${f.char}=value`)
+    if (f.type === 'boolean') {
+      words.push(`--no-${name}`, `--${name}=true`)
+      if (f.char) words.push(`-${f.char}v`)
+    } else {
+      words.push(`--${name}=x`, `--${name}=`, `--${name}=3`)
+      for (const o of f.options ?? []) words.push(o, `--${name}=${o}`)
+    }
+  }
+  for (const a of Object.values(cmd.args ?? {})) for (const o of a.options ?? []) words.push(o)
+  return [...new Set(words)]
+}
+
+describe('the command-line parser agrees with oclif\'s on every command', () => {
+  for (const id of ids) {
+    it(`${id}: same flags, args and argv, or the same error`, async () => {
+      const cmd = await load(id)
+      const words = vocabulary(cmd)
+      const agree = async (argv: string[]) => {
+        const [theirs, ours] = await Promise.all([viaOclif(cmd, argv), viaOurs(cmd, argv)])
+        assert.deepEqual(ours, theirs, `argv ${JSON.stringify(argv)}`)
+      }
+      // The shapes people type most, then random ones.
+      for (const argv of [[], ['alpine'], ['alpine', '--json'], ['--json', 'alpine', 'extra'], ['alpine', '-v', '--timeout', '5s'], ['alpine', '--', '--json']]) await agree(argv)
+      await fc.assert(fc.asyncProperty(fc.array(fc.constantFrom(...words), {maxLength: 6}), agree), {numRuns: 400})
+    })
+  }
+})
+
+describe('what oclif does and regprobe deliberately does not', () => {
+  it('a missing argument is never read from stdin: the password piped to --password-stdin stays a password', async () => {
+    const login = await load('login')
+    const out = await parseArgv(['-u', 'alice', '--password-stdin'], {flags: login.flags, args: login.args, strict: login.strict})
+    assert.equal((out.args as {registry: string}).registry, 'docker.io')
+    assert.equal((out.flags as {'password-stdin': boolean})['password-stdin'], true)
+  })
+})
