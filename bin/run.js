@@ -7,9 +7,6 @@
 import {existsSync, readFileSync} from 'node:fs'
 import module from 'node:module'
 
-// Node 22.1+: cache compiled code between runs. Absent on Node 20, where this is a no-op.
-module.enableCompileCache?.()
-
 const argv = process.argv.slice(2)
 const pkgUrl = new URL('../package.json', import.meta.url)
 const version = () => JSON.parse(readFileSync(pkgUrl, 'utf8')).version
@@ -23,6 +20,8 @@ async function done() {
 if (argv.length === 1 && (argv[0] === '--version' || argv[0] === 'version')) {
   process.stdout.write(`regprobe/${version()} ${process.platform}-${process.arch} node-${process.version}\n`)
 } else if (argv.length > 0 && /^[a-z][a-z-]*$/.test(argv[0]) && !argv.includes('--help') && !argv.includes('-h')) {
+  // Node 22.1+: cache compiled code between runs (absent on Node 20). Not for --version, which compiles nothing.
+  module.enableCompileCache?.()
   const bundled = new URL(`../dist/bundle/${argv[0]}.js`, import.meta.url)
   const file = existsSync(bundled) ? bundled : new URL(`../dist/commands/${argv[0]}.js`, import.meta.url)
   if (existsSync(file)) {
@@ -39,6 +38,7 @@ if (argv.length === 1 && (argv[0] === '--version' || argv[0] === 'version')) {
     await done()
   }
 } else {
+  module.enableCompileCache?.()
   const {execute} = await import('@oclif/core')
   await execute({dir: import.meta.url})
   await done()

@@ -50,4 +50,13 @@ describe('hostile input from the command line', {concurrency: CONCURRENCY}, () =
       assertClean(r)
     })
   })
+
+  it('a missing REF with a password piped in is exit 2 "Missing 1 required arg"; the password is not taken for the REF', async () => {
+    // oclif's parser read a missing argument from piped stdin: the password became the REF (and was echoed in errors).
+    const r = await runCli(['doctor', '-u', 'alice', '--password-stdin', '--json'], {stdin: 'wonderland-secret\n'})
+    assert.equal(r.code, 2, r.stdout + r.stderr)
+    assert.match(parseJsonOut(r).error.message, /^Missing 1 required arg:\nref {2}REF: an image reference/)
+    assert.doesNotMatch(r.stdout + r.stderr, /wonderland-secret/)
+    assertClean(r)
+  })
 })
