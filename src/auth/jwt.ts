@@ -22,8 +22,11 @@ export interface DecodedJwt {
   problems: string[]
 }
 
-/** A token longer than this is not a registry token we want to pick apart (and could be a pasted file). */
-const MAX_TOKEN_LENGTH = 64 * 1024
+/**
+ * A token longer than this is not a registry token (and could be a pasted file): Go's net/http, behind most registries,
+ * refuses requests with more than 1 MB of headers, so no registry could accept it anyway.
+ */
+const MAX_TOKEN_LENGTH = 1024 * 1024
 /** Claim values quoted in problems are cut here. */
 const MAX_SNIPPET = 60
 const BASE64URL = /^[A-Za-z0-9_-]*={0,2}$/

@@ -56,8 +56,9 @@ export async function accessStage(ctx: StageContext, input: AccessInput): Promis
       let r = await ctx.http.send({method: 'HEAD', url, headers: {accept: MANIFEST_ACCEPT, ...auth}})
       exchanges.push(...r.exchanges)
       // A HEAD answer has no body, and the body is where registries say why (ECR's "token has expired", NAME_UNKNOWN
-      // vs MANIFEST_UNKNOWN). A refused GET does not count as a pull on Docker Hub, so ask again to read it.
-      if (r.status === 403 || r.status === 404 || (r.status === 401 && !/error=/.test(r.headers?.get('www-authenticate') ?? ''))) {
+      // vs MANIFEST_UNKNOWN, nginx's "Request Header Or Cookie Too Large" behind a 400). A refused GET does not count
+      // as a pull on Docker Hub, so ask again to read it.
+      if (r.status === 400 || r.status === 403 || r.status === 404 || (r.status === 401 && !/error=/.test(r.headers?.get('www-authenticate') ?? ''))) {
         const g = await ctx.http.send({method: 'GET', url, headers: {accept: MANIFEST_ACCEPT, ...auth}})
         exchanges.push(...g.exchanges)
         if (g.status === r.status) r = g
@@ -143,12 +144,36 @@ function judge(r: HttpResult, action: 'pull' | 'push', input: AccessInput): Acce
     f = {code: `access.${action}.not-found`, severity: 'error', exitCode: ExitCode.NOT_FOUND, message: `${repo}:${input.ref.reference} not found (404${said ? `: ${said}` : ''})`, fix: 'Check the repository name and tag (docker.io official images live under library/).'}
   } else if (status === 429) {
     f = {code: 'access.rate-limited', severity: 'error', exitCode: ExitCode.RATE_LIMITED, message: `rate limited (429${said ? `: ${said}` : ''})`, fix: 'Wait for the window to reset (see ratelimit-remaining and Retry-After), authenticate for a higher limit, or use a mirror.'}
+  } else if (headersTooLarge(r)) {
+    // Go's net/http answers 431 past 1 MB of headers; nginx answers 400 "Request Header Or Cookie Too Large" past
+    // its large_client_header_buffers (8 KB a line by default), and a token with many scopes can pass that.
+    const tokenBytes = input.authorization?.length ?? 0
+    f = {
+      code: 'access.headers-too-large',
+      severity: 'error',
+      exitCode: ExitCode.PROTOCOL,
+      message: `the registry (or a proxy in front of it) refused the request headers as too large (${status}${said ? `: ${said}` : ''})${tokenBytes > 0 ? `; the Authorization header alone is ${formatSize(tokenBytes)}` : ''}`,
+      fix: tokenBytes > 4096
+        ? 'The token is too big for the server\'s header limit: ask the token server for fewer scopes (one repository per request), or raise the limit of the proxy in front of the registry (nginx: large_client_header_buffers).'
+        : 'Raise the header size limit of the proxy in front of the registry (nginx: large_client_header_buffers).',
+      evidence: `HTTP ${status}`,
+    }
   } else if (status === 405 && action === 'push') {
     f = {code: 'access.push.unsupported', severity: 'error', exitCode: ExitCode.UNSUPPORTED, message: `the registry does not accept pushes here (405${said ? `: ${said}` : ''}); it may be a read-only mirror`}
   } else {
     f = {code: `access.${action}.unexpected`, severity: 'error', exitCode: ExitCode.PROTOCOL, message: `${action} answered ${status}${said ? `: ${said}` : ''}`}
   }
   return {action, ok: false, status, finding: f}
+}
+
+/** 431, or the 400/413/494 that proxies send for the same reason (nginx: "Request Header Or Cookie Too Large"). */
+function headersTooLarge(r: HttpResult): boolean {
+  if (r.status === 431) return true
+  return (r.status === 400 || r.status === 413 || r.status === 494) && /header[^\n]{0,40}too large|too large[^\n]{0,40}header/i.test(r.text?.slice(0, 2048) ?? '')
+}
+
+function formatSize(bytes: number): string {
+  return bytes < 1024 ? `${bytes} bytes` : `${(bytes / 1024).toFixed(bytes < 10 * 1024 ? 1 : 0)} KiB`
 }
 
 export {skipped}

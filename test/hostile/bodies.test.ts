@@ -214,4 +214,56 @@ describe('hostile bodies', {concurrency: CONCURRENCY}, () => {
       await token.close()
     }
   })
+  it('a 100 KB token that a registry with the default header limit refuses (431): exit 5, the size named, the claims still read', async () => {
+    const big = bigJwt(100 * 1024, 'team/app')
+    const token = await recording((req, res) => {
+      res.writeHead(200, {'content-type': 'application/json'})
+      res.end(JSON.stringify({token: big, expires_in: 300}))
+    })
+    // Node's server, like Go's past 1 MB, answers 431 itself when the headers pass its limit (16 KiB here).
+    const registry = await recording(bearerRegistry(`${token.origin}/token`))
+    try {
+      const r = await runCli(['doctor', `http://${registry.host}/team/app`, '--json'])
+      assert.equal(r.code, 5, r.stdout + r.stderr)
+      const t = parseJsonOut(r)
+      assert.equal(t.verdict.causes[0].code, 'access.headers-too-large')
+      assert.match(t.verdict.causes[0].message, /refused the request headers as too large \(431.*the Authorization header alone is 100 KiB/)
+      assert.match(t.verdict.causes[0].fix, /fewer scopes/)
+      // Over the old 64 KiB decoding limit, the token is still read: its grant is in the trace.
+      const tokenStep = t.steps.find((s: {stage: string}) => s.stage === 'token')
+      assert.deepEqual(tokenStep.facts.access, [{type: 'repository', name: 'team/app', actions: ['pull']}])
+      assert.ok(!r.stdout.includes(big.slice(0, 64)))
+      assertClean(r)
+    } finally {
+      await registry.close()
+      await token.close()
+    }
+  })
+
+  it('nginx\'s "400 Request Header Or Cookie Too Large" in front of the registry is the same diagnosis', async () => {
+    const big = bigJwt(12 * 1024, 'team/app')
+    const token = await recording((req, res) => {
+      res.writeHead(200, {'content-type': 'application/json'})
+      res.end(JSON.stringify({token: big, expires_in: 300}))
+    })
+    const inner = bearerRegistry(`${token.origin}/token`)
+    // nginx's own page for a header line past large_client_header_buffers (ngx_http_special_response.c, error 494).
+    const registry = await recording((req, res) => {
+      if ((req.headers.authorization?.length ?? 0) > 8192) {
+        res.writeHead(400, {'content-type': 'text/html', server: 'nginx'})
+        return void res.end('<html>\r\n<head><title>400 Request Header Or Cookie Too Large</title></head>\r\n<body>\r\n<center><h1>400 Bad Request</h1></center>\r\n<center>Request Header Or Cookie Too Large</center>\r\n<hr><center>nginx</center>\r\n</body>\r\n</html>\r\n')
+      }
+      inner(req, res)
+    }, {maxHeaderSize: MIB})
+    try {
+      const r = await runCli(['doctor', `http://${registry.host}/team/app`])
+      assert.equal(r.code, 5, r.stdout + r.stderr)
+      assert.match(verdictLine(r.stdout), /refused the request headers as too large \(400/)
+      assert.match(r.stdout, /the Authorization header alone is 12 KiB/)
+      assertClean(r)
+    } finally {
+      await registry.close()
+      await token.close()
+    }
+  })
 })
