@@ -240,6 +240,14 @@ export function readPeakRssMiB(file: string): number | undefined {
 }
 
 /** The registry side of a Bearer registry whose token endpoint is `realm`: 401 with a challenge everywhere. */
+/** A token endpoint that hands everyone this token (any scope, no credentials checked). */
+export function tokenServerGiving(token: string): Promise<Recording> {
+  return recording((req, res) => {
+    res.writeHead(200, {'content-type': 'application/json'})
+    res.end(JSON.stringify({token, expires_in: 300}))
+  })
+}
+
 export function bearerRegistry(realm: string, service = 'hostile'): http.RequestListener {
   return (req, res) => {
     const m = /^\/v2\/(.+)\/(manifests|blobs)\//.exec(req.url ?? '')

@@ -4,7 +4,7 @@ import {tmpdir} from 'node:os'
 import {join} from 'node:path'
 import {after, describe, it} from 'node:test'
 import {parseJsonOut, runCli} from '../helpers/cli.js'
-import {bearerRegistry, bigJwt, INVALID_UTF8, peakRssEnv, raw, readPeakRssMiB, recording, streamBody, writeRaw, type Stream} from '../helpers/hostile-servers.js'
+import {bearerRegistry, bigJwt, INVALID_UTF8, peakRssEnv, raw, readPeakRssMiB, recording, streamBody, tokenServerGiving, writeRaw, type Stream} from '../helpers/hostile-servers.js'
 import {REGISTRY_HEADERS, serve} from '../helpers/servers.js'
 import {CONCURRENCY, assertClean, assertWithin, verdictLine, waitFor} from './support.js'
 
@@ -190,10 +190,7 @@ describe('hostile bodies', {concurrency: CONCURRENCY}, () => {
 
   it('a 512 KB JWT-looking token is used but never printed, and the output stays small, in every mode', async () => {
     const big = bigJwt(512 * 1024, 'team/app')
-    const token = await recording((req, res) => {
-      res.writeHead(200, {'content-type': 'application/json'})
-      res.end(JSON.stringify({token: big, expires_in: 300}))
-    })
+    const token = await tokenServerGiving(big)
     const registry = await recording(bearerRegistry(`${token.origin}/token`), {maxHeaderSize: 2 * MIB})
     try {
       for (const extra of [[], ['-v'], ['--json']]) {
@@ -216,10 +213,7 @@ describe('hostile bodies', {concurrency: CONCURRENCY}, () => {
   })
   it('a 100 KB token that a registry with the default header limit refuses (431): exit 5, the size named, the claims still read', async () => {
     const big = bigJwt(100 * 1024, 'team/app')
-    const token = await recording((req, res) => {
-      res.writeHead(200, {'content-type': 'application/json'})
-      res.end(JSON.stringify({token: big, expires_in: 300}))
-    })
+    const token = await tokenServerGiving(big)
     // Node's server, like Go's past 1 MB, answers 431 itself when the headers pass its limit (16 KiB here).
     const registry = await recording(bearerRegistry(`${token.origin}/token`))
     try {
@@ -242,10 +236,7 @@ describe('hostile bodies', {concurrency: CONCURRENCY}, () => {
 
   it('nginx\'s "400 Request Header Or Cookie Too Large" in front of the registry is the same diagnosis', async () => {
     const big = bigJwt(12 * 1024, 'team/app')
-    const token = await recording((req, res) => {
-      res.writeHead(200, {'content-type': 'application/json'})
-      res.end(JSON.stringify({token: big, expires_in: 300}))
-    })
+    const token = await tokenServerGiving(big)
     const inner = bearerRegistry(`${token.origin}/token`)
     // nginx's own page for a header line past large_client_header_buffers (ngx_http_special_response.c, error 494).
     const registry = await recording((req, res) => {
