@@ -1,16 +1,7 @@
-import {Args, Flags} from '../src/cli/define.js'
+import {Args} from '../src/cli/define.js'
 import {RegprobeCommand} from '../src/cli/base.js'
-import {credentialFlags, outputFlags, transportFlags} from '../src/cli/flags.js'
+import {credentialFlags, listFlags, outputFlags, transportFlags} from '../src/cli/flags.js'
 import {readCredentialFlags} from '../src/cli/credential-flags.js'
-/** = MAX_LIST_PAGES in src/stages/catalog.ts (the flow clamps to it too); literal so that loading the command stays light. */
-const MAX_LIST_PAGES = 100
-
-const listFlags = {
-  oauth: Flags.boolean({description: 'Use the OAuth2 POST (grant_type=password) even with a password.'}),
-  'page-size': Flags.integer({description: 'Entries per page (the n parameter); the registry\'s default when absent (distribution: 100, at most 1000).', min: 1, helpValue: 'N'}),
-  all: Flags.boolean({description: `Follow the Link header to the last page (at most ${MAX_LIST_PAGES} pages).`, exclusive: ['max-pages']}),
-  'max-pages': Flags.integer({description: 'Read at most N pages (default 1).', min: 1, max: MAX_LIST_PAGES, helpValue: 'N', exclusive: ['all']}),
-}
 
 export default class Catalog extends RegprobeCommand {
   static override summary = 'What repositories can I list, page by page?'

@@ -38,3 +38,14 @@ export const credentialFlags = {
 export const actionsFlag = {
   actions: Flags.string({description: 'Actions to check, comma-separated: pull, push.', default: 'pull', helpValue: 'pull,push'}),
 }
+
+/** = MAX_LIST_PAGES in src/stages/catalog.ts (the flow clamps to it too); literal so that loading the command stays light. */
+const MAX_LIST_PAGES = 100
+
+/** catalog and tags: paging. */
+export const listFlags = {
+  oauth: Flags.boolean({description: 'Use the OAuth2 POST (grant_type=password) even with a password.'}),
+  'page-size': Flags.integer({description: 'Entries per page (the n parameter); the registry\'s default when absent (distribution: 100, at most 1000).', min: 1, helpValue: 'N'}),
+  all: Flags.boolean({description: `Follow the Link header to the last page (at most ${MAX_LIST_PAGES} pages).`, exclusive: ['max-pages']}),
+  'max-pages': Flags.integer({description: 'Read at most N pages (default 1).', min: 1, max: MAX_LIST_PAGES, helpValue: 'N', exclusive: ['all']}),
+}
