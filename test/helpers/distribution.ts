@@ -1,16 +1,13 @@
-import {spawn, spawnSync, type ChildProcess} from 'node:child_process'
-import {randomBytes} from 'node:crypto'
+import {spawnSync} from 'node:child_process'
 import {accessSync, constants} from 'node:fs'
 import {mkdtemp, rm, writeFile} from 'node:fs/promises'
-import {createServer} from 'node:net'
 import {tmpdir} from 'node:os'
 import {delimiter, join} from 'node:path'
-import {setTimeout as sleep} from 'node:timers/promises'
+import {launchDistribution, writeAuth} from '../../src/record/distribution.js'
 import {createTlsMaterial} from '../../src/sandbox/certs.js'
 import {DEFAULT_RULES, DEFAULT_USERS} from '../../src/sandbox/rules.js'
 import {startTokenServer, type StandaloneTokenServer} from '../../src/sandbox/token-server.js'
 import type {SandboxRule, SandboxSwitches, SandboxUser} from '../../src/sandbox/types.js'
-import {checkServerIdentity} from '../../src/http/tls-identity.js'
 
 /**
  * The REAL reference registry (Debian's `docker-registry`, distribution 2.8) on loopback, in the three auth modes
@@ -54,11 +51,6 @@ export interface DistributionOptions {
 export const TOKEN_SERVICE = 'regprobe-real-registry'
 export const TOKEN_ISSUER = 'regprobe-sandbox-issuer'
 export const HTPASSWD_REALM = 'regprobe-htpasswd'
-/** The registry binds within a second; a loaded CI machine gets ample slack. */
-const READY_TIMEOUT_MS = 20_000
-/** Ports picked by listening on 0 can be taken by someone else before the registry binds; try again that often. */
-const PORT_ATTEMPTS = 5
-const STOP_TIMEOUT_MS = 5_000
 
 /** Finds `name` on PATH. Missing tools fail the suite with the fix; they never skip it silently. */
 export function requireBinary(name: string, aptPackage: string): string {
@@ -75,18 +67,6 @@ export function requireBinary(name: string, aptPackage: string): string {
   throw new Error(`${name} not found: install it with "apt-get install -y ${aptPackage}" (bash .ci/run does this)`)
 }
 
-async function freePort(address = '127.0.0.1'): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer()
-    server.once('error', reject)
-    server.listen(0, address, () => {
-      const address = server.address()
-      const port = typeof address === 'object' && address !== null ? address.port : 0
-      server.close(() => resolve(port))
-    })
-  })
-}
-
 /** bcrypt entries, the only kind distribution's htpasswd mode reads. */
 function htpasswdFile(users: readonly SandboxUser[]): string {
   const htpasswd = requireBinary('htpasswd', 'apache2-utils')
@@ -99,86 +79,16 @@ function htpasswdFile(users: readonly SandboxUser[]): string {
     .join('\n') + '\n'
 }
 
-/** YAML accepts JSON strings, which quotes paths and URLs safely. */
-const q = (value: string): string => JSON.stringify(value)
-
-function configYaml(opts: {dir: string; addr: string; tls?: {cert: string; key: string}; auth: string[]}): string {
-  return [
-    'version: 0.1',
-    'log:',
-    '  level: info',
-    '  formatter: text',
-    'storage:',
-    '  filesystem:',
-    `    rootdirectory: ${q(join(opts.dir, 'data'))}`,
-    '  delete:',
-    '    enabled: true',
-    'http:',
-    `  addr: ${q(opts.addr)}`,
-    `  secret: ${q(randomBytes(16).toString('hex'))}`,
-    ...(opts.tls === undefined ? [] : ['  tls:', `    certificate: ${q(opts.tls.cert)}`, `    key: ${q(opts.tls.key)}`]),
-    ...(opts.auth.length === 0 ? [] : ['auth:', ...opts.auth]),
-    '',
-  ].join('\n')
-}
-
-/** The registry reads REGISTRY_* variables as config overrides; none from the caller's shell may leak in. */
-function cleanEnv(home: string): NodeJS.ProcessEnv {
-  const env: NodeJS.ProcessEnv = {}
-  for (const [key, value] of Object.entries(process.env)) if (!key.startsWith('REGISTRY_')) env[key] = value
-  env.HOME = home
-  return env
-}
-
-const running = new Set<ChildProcess>()
-let exitHookInstalled = false
-
-/** A test run that crashes must not leave registries behind. */
-function trackChild(child: ChildProcess): void {
-  running.add(child)
-  child.once('exit', () => running.delete(child))
-  if (!exitHookInstalled) {
-    exitHookInstalled = true
-    process.once('exit', () => {
-      for (const c of running) c.kill('SIGKILL')
-    })
-  }
-}
-
-async function stop(child: ChildProcess): Promise<void> {
-  if (child.exitCode !== null || child.signalCode !== null) return
-  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()))
-  child.kill('SIGTERM')
-  const timer = setTimeout(() => child.kill('SIGKILL'), STOP_TIMEOUT_MS)
-  await exited
-  clearTimeout(timer)
-}
-
-/** Polls /v2/ until the registry answers anything over HTTP (200 or 401), or fails with its log. */
-async function waitReady(url: string, child: ChildProcess, caPem: string | undefined, logs: () => string): Promise<void> {
-  // regprobe's own identity check: on Node 22.23 Node's rejects an IPv6 host against its IP SAN (src/http/tls-identity.ts).
-  const dispatcher = caPem === undefined ? undefined : new (await import('undici')).Agent({connect: {ca: caPem, checkServerIdentity}})
-  const deadline = Date.now() + READY_TIMEOUT_MS
-  let last: unknown
-  try {
-    while (Date.now() < deadline) {
-      if (child.exitCode !== null || child.signalCode !== null) {
-        throw new Error(`docker-registry exited (${child.exitCode ?? child.signalCode}) before answering:\n${logs()}`)
-      }
-      try {
-        const res = await fetch(`${url}/v2/`, {dispatcher, signal: AbortSignal.timeout(1000)} as RequestInit)
-        await res.arrayBuffer()
-        return
-      } catch (err) {
-        last = err
-        await sleep(50)
-      }
-    }
-    const why = last instanceof Error ? `${last.message}${last.cause instanceof Error ? `: ${last.cause.message}` : ''}` : String(last)
-    throw new Error(`docker-registry did not answer on ${url} within ${READY_TIMEOUT_MS} ms (last error: ${why}):\n${logs()}`)
-  } finally {
-    await dispatcher?.close()
-  }
+/** TLS material in `dir`: the server's certificate and key, and the CA that signed them. */
+async function writeTls(dir: string): Promise<{cert: string; key: string; caPath: string; caPem: string}> {
+  const material = await createTlsMaterial('regprobe real registry')
+  const tls = {cert: join(dir, 'server.crt'), key: join(dir, 'server.key'), caPath: join(dir, 'ca.pem'), caPem: material.caPem}
+  await Promise.all([
+    writeFile(tls.cert, material.certPem),
+    writeFile(tls.key, material.keyPem, {mode: 0o600}),
+    writeFile(tls.caPath, material.caPem),
+  ])
+  return tls
 }
 
 export async function startDistribution(mode: DistributionMode, opts: DistributionOptions = {}): Promise<RealRegistry> {
@@ -187,28 +97,9 @@ export async function startDistribution(mode: DistributionMode, opts: Distributi
   const dir = await mkdtemp(join(tmpdir(), `regprobe-distribution-${mode}-`))
   let tokenServer: StandaloneTokenServer | undefined
   try {
-    const auth: string[] = []
-    let tls: {cert: string; key: string} | undefined
-    let caPem: string | undefined
-    let caPath: string | undefined
-    if (mode === 'htpasswd') {
-      const htpasswdPath = join(dir, 'htpasswd')
-      await writeFile(htpasswdPath, htpasswdFile(users))
-      auth.push('  htpasswd:', `    realm: ${q(HTPASSWD_REALM)}`, `    path: ${q(htpasswdPath)}`)
-    }
-    if (mode === 'htpasswd' || opts.tls) {
-      // 2.8.2 would take Basic over plain HTTP too (measured); HTTPS is how such registries are deployed and what
-      // docker requires before it sends a password to a non-loopback host.
-      const material = await createTlsMaterial('regprobe real registry')
-      tls = {cert: join(dir, 'server.crt'), key: join(dir, 'server.key')}
-      caPath = join(dir, 'ca.pem')
-      caPem = material.caPem
-      await Promise.all([
-        writeFile(tls.cert, material.certPem),
-        writeFile(tls.key, material.keyPem, {mode: 0o600}),
-        writeFile(caPath, material.caPem),
-      ])
-    }
+    // 2.8.2 would take Basic over plain HTTP too (measured); HTTPS is how such registries are deployed and what
+    // docker requires before it sends a password to a non-loopback host.
+    const tls = mode === 'htpasswd' || opts.tls ? await writeTls(dir) : undefined
     if (mode === 'token') {
       tokenServer = await startTokenServer({
         service: TOKEN_SERVICE,
@@ -217,61 +108,33 @@ export async function startDistribution(mode: DistributionMode, opts: Distributi
         rules: opts.rules ?? DEFAULT_RULES,
         switches: opts.switches,
       })
-      const bundle = join(dir, 'token-signer.pem')
-      await writeFile(bundle, tokenServer.signingCertPem)
-      auth.push(
-        '  token:',
-        `    realm: ${q(tokenServer.url)}`,
-        `    service: ${q(TOKEN_SERVICE)}`,
-        `    issuer: ${q(TOKEN_ISSUER)}`,
-        `    rootcertbundle: ${q(bundle)}`,
-      )
     }
-
-    const configPath = join(dir, 'config.yml')
-    let lastError: unknown
-    for (let attempt = 0; attempt < PORT_ATTEMPTS; attempt++) {
-      const port = await freePort(opts.ipv6 ? '::1' : '127.0.0.1')
-      const host = opts.ipv6 ? `[::1]:${port}` : `127.0.0.1:${port}`
-      await writeFile(configPath, configYaml({dir, addr: host, tls, auth}))
-      let output = ''
-      const child = spawn(binary, ['serve', configPath], {cwd: dir, env: cleanEnv(dir), stdio: ['ignore', 'pipe', 'pipe']})
-      trackChild(child)
-      child.stdout!.setEncoding('utf8').on('data', (chunk: string) => (output += chunk))
-      child.stderr!.setEncoding('utf8').on('data', (chunk: string) => (output += chunk))
-      const url = `${tls === undefined ? 'http' : 'https'}://${host}`
-      try {
-        await waitReady(url, child, caPem, () => output)
-      } catch (error) {
-        await stop(child)
-        lastError = error
-        if (/address already in use/i.test(output)) continue
-        throw error
-      }
-      const server = tokenServer
-      let closing: Promise<void> | undefined
-      return {
-        url,
-        host,
-        mode,
-        caPath,
-        caPem,
-        tokenServer: server,
-        service: mode === 'token' ? TOKEN_SERVICE : undefined,
-        issuer: mode === 'token' ? TOKEN_ISSUER : undefined,
-        realm: mode === 'htpasswd' ? HTPASSWD_REALM : undefined,
-        users,
-        configPath,
-        logs: () => output,
-        close: () =>
-          (closing ??= (async () => {
-            await stop(child)
-            await server?.close()
-            await rm(dir, {recursive: true, force: true})
-          })()),
-      }
+    const auth = await writeAuth(dir, {
+      htpasswd: mode === 'htpasswd' ? {realm: HTPASSWD_REALM, lines: htpasswdFile(users)} : undefined,
+      token: tokenServer && {realm: tokenServer.url, service: TOKEN_SERVICE, issuer: TOKEN_ISSUER, signingCertPem: tokenServer.signingCertPem},
+    })
+    const registry = await launchDistribution({binary, dir, tls, auth, ipv6: opts.ipv6})
+    let closing: Promise<void> | undefined
+    return {
+      url: registry.url,
+      host: registry.host,
+      mode,
+      caPath: tls?.caPath,
+      caPem: tls?.caPem,
+      tokenServer,
+      service: mode === 'token' ? TOKEN_SERVICE : undefined,
+      issuer: mode === 'token' ? TOKEN_ISSUER : undefined,
+      realm: mode === 'htpasswd' ? HTPASSWD_REALM : undefined,
+      users,
+      configPath: registry.configPath,
+      logs: registry.logs,
+      close: () =>
+        (closing ??= (async () => {
+          await registry.close()
+          await tokenServer?.close()
+          await rm(dir, {recursive: true, force: true})
+        })()),
     }
-    throw lastError
   } catch (error) {
     await tokenServer?.close()
     await rm(dir, {recursive: true, force: true})
