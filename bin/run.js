@@ -7,7 +7,10 @@
 import {existsSync, readFileSync} from 'node:fs'
 import module from 'node:module'
 
-const argv = process.argv.slice(2)
+// `regprobe help [COMMAND]` is `regprobe [COMMAND] --help`: oclif answers --help itself, and its `help` command is a
+// plugin (@oclif/plugin-help) this CLI does not need.
+const given = process.argv.slice(2)
+const argv = given[0] === 'help' ? [...given.slice(1), '--help'] : given
 const pkgUrl = new URL('../package.json', import.meta.url)
 const version = () => JSON.parse(readFileSync(pkgUrl, 'utf8')).version
 
@@ -34,12 +37,12 @@ if (argv.length === 1 && (argv[0] === '--version' || argv[0] === 'version')) {
     await done()
   } else {
     const {execute} = await import('@oclif/core')
-    await execute({dir: import.meta.url})
+    await execute({dir: import.meta.url, args: argv})
     await done()
   }
 } else {
   module.enableCompileCache?.()
   const {execute} = await import('@oclif/core')
-  await execute({dir: import.meta.url})
+  await execute({dir: import.meta.url, args: argv})
   await done()
 }

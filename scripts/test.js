@@ -20,13 +20,23 @@ if (files.length === 0) {
   process.exit(1)
 }
 // One file at a time: the e2e suites start real daemons and registries, and timing-sensitive tests stay honest.
-const child = spawn(process.execPath, ['--test', '--test-concurrency=1', ...files], {cwd: root, stdio: 'inherit'})
+// In a process group of its own, so that stopping it stops everything it started (test files, registries, dockerd).
+const child = spawn(process.execPath, ['--test', '--test-concurrency=1', ...files], {cwd: root, stdio: 'inherit', detached: true})
+const stopAll = (signal) => {
+  try {
+    process.kill(-child.pid, signal)
+  } catch {
+    // the group is gone already
+  }
+}
+// Ctrl-C reaches this process, not the test group: pass it on.
+for (const signal of ['SIGINT', 'SIGTERM']) process.on(signal, () => stopAll(signal))
 // A whole run takes 1-2 minutes. A test file whose services outlive it (a registry, a root dockerd) would keep the
 // run waiting forever; CI must fail with a reason instead, long before its own limit.
 const LIMIT_MIN = Number(process.env.REGPROBE_TEST_LIMIT_MIN ?? 20)
 const watchdog = setTimeout(() => {
-  console.error(`\nFATAL: the test run passed ${LIMIT_MIN} minutes: a test file (or a service it started) hangs; stopping it`)
-  child.kill('SIGKILL')
+  console.error(`\nFATAL: the test run passed ${LIMIT_MIN} minutes: a test file (or a service it started) hangs; stopping them all`)
+  stopAll('SIGKILL')
 }, LIMIT_MIN * 60_000)
 watchdog.unref()
 child.on('exit', (code, signal) => process.exit(code ?? (signal ? 1 : 0)))

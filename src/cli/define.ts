@@ -19,7 +19,10 @@ interface Common {
   exclusive?: string[]
 }
 
-/** The parsed value's type rides along, for this.parse()'s result; it is never set at run time. */
+/**
+ * The parsed value's type rides along, for this.parse()'s result; it is never set at run time. Wrapped in an object:
+ * reading `V` back from an optional property itself would drop the `| undefined` of an optional flag.
+ */
 declare const valueType: unique symbol
 
 export interface BooleanFlag<V = boolean> extends Common {
@@ -27,7 +30,7 @@ export interface BooleanFlag<V = boolean> extends Common {
   allowNo: boolean
   default?: boolean
   parse(input: boolean, ctx?: unknown, opts?: unknown): Promise<boolean>
-  readonly [valueType]?: V
+  readonly [valueType]?: {value: V}
 }
 
 export interface OptionFlag<V = string | undefined, T = unknown> extends Common {
@@ -40,7 +43,7 @@ export interface OptionFlag<V = string | undefined, T = unknown> extends Common 
   max?: number
   input: string[]
   parse(input: string, ctx?: unknown, opts?: {min?: number; max?: number}): Promise<T>
-  readonly [valueType]?: V
+  readonly [valueType]?: {value: V}
 }
 
 export type FlagDef = BooleanFlag<unknown> | OptionFlag<unknown>
@@ -54,10 +57,10 @@ export interface ArgDef<V = string | undefined> {
   options?: readonly string[]
   input: string[]
   parse(input: string, ctx?: unknown, opts?: unknown): Promise<string>
-  readonly [valueType]?: V
+  readonly [valueType]?: {value: V}
 }
 
-export type ValueOf<D> = D extends {readonly [valueType]?: infer V} ? V : never
+export type ValueOf<D> = D extends {readonly [valueType]?: {value: infer V}} ? V : never
 export type FlagValues<F> = {[K in keyof F]: ValueOf<F[K]>}
 export type ArgValues<A> = {[K in keyof A]: ValueOf<A[K]>}
 

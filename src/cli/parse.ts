@@ -30,7 +30,8 @@ const NEGATION = '--no-'
 const SEE_HELP = '\nSee more help with --help'
 
 export async function parseArgv<F extends Record<string, FlagDef>, A extends Record<string, ArgDef<unknown>>>(input: string[], spec: CommandSpec<F, A>): Promise<Parsed<F, A>> {
-  const flags = (spec.flags ?? {}) as Record<string, FlagDef>
+  // Own properties only: a user typing --constructor or --__proto__ must not find Object.prototype's members.
+  const flags = Object.assign(Object.create(null) as Record<string, FlagDef>, spec.flags)
   const args = (spec.args ?? {}) as Record<string, ArgDef<unknown>>
   for (const [k, f] of Object.entries(flags)) f.name = k
   for (const [k, a] of Object.entries(args)) a.name = k

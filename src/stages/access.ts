@@ -58,7 +58,7 @@ export async function accessStage(ctx: StageContext, input: AccessInput): Promis
       // A HEAD answer has no body, and the body is where registries say why (ECR's "token has expired", NAME_UNKNOWN
       // vs MANIFEST_UNKNOWN, nginx's "Request Header Or Cookie Too Large" behind a 400). A refused GET does not count
       // as a pull on Docker Hub, so ask again to read it.
-      if (r.status === 400 || r.status === 403 || r.status === 404 || (r.status === 401 && !/error=/.test(r.headers?.get('www-authenticate') ?? ''))) {
+      if ([400, 403, 404, 413, 494].includes(r.status!) || (r.status === 401 && !/error=/.test(r.headers?.get('www-authenticate') ?? ''))) {
         const g = await ctx.http.send({method: 'GET', url, headers: {accept: MANIFEST_ACCEPT, ...auth}})
         exchanges.push(...g.exchanges)
         if (g.status === r.status) r = g

@@ -239,7 +239,6 @@ export function readPeakRssMiB(file: string): number | undefined {
   }
 }
 
-/** The registry side of a Bearer registry whose token endpoint is `realm`: 401 with a challenge everywhere. */
 /** A token endpoint that hands everyone this token (any scope, no credentials checked). */
 export function tokenServerGiving(token: string): Promise<Recording> {
   return recording((req, res) => {
@@ -248,6 +247,7 @@ export function tokenServerGiving(token: string): Promise<Recording> {
   })
 }
 
+/** The registry side of a Bearer registry whose token endpoint is `realm`: 401 with a challenge everywhere. */
 export function bearerRegistry(realm: string, service = 'hostile'): http.RequestListener {
   return (req, res) => {
     const m = /^\/v2\/(.+)\/(manifests|blobs)\//.exec(req.url ?? '')

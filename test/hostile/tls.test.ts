@@ -66,10 +66,14 @@ describe('a certificate for [::1] (an IPv6 IP SAN)', () => {
   before(async () => {
     const tls = await createTlsMaterial('regprobe ipv6 test')
     writeFileSync(caFile, tls.caPem)
-    server = await serve((req, res) => {
-      res.writeHead(200, REGISTRY_HEADERS)
-      res.end('{}')
-    }, {cert: tls.certPem, key: tls.keyPem}, '::1')
+    try {
+      server = await serve((req, res) => {
+        res.writeHead(200, REGISTRY_HEADERS)
+        res.end('{}')
+      }, {cert: tls.certPem, key: tls.keyPem}, '::1')
+    } catch (error) {
+      throw new Error(`this test needs the IPv6 loopback address ::1 (so does test/e2e/docker-verdicts): ${(error as Error).message}`)
+    }
   })
   after(async () => {
     await server.close()

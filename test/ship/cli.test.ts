@@ -32,6 +32,15 @@ describe('root help', () => {
     for (const row of rows) assert.ok(row.length <= 80, row)
   })
 
+  test('`help COMMAND` is the command\'s help, as the README says; `help` alone is the root help', async () => {
+    const [viaHelp, viaFlag, root, rootFlag] = await Promise.all([runCli(['help', 'probe']), runCli(['probe', '--help']), runCli(['help']), runCli(['--help'])])
+    assert.equal(viaHelp.code, 0, viaHelp.stderr)
+    assert.match(viaHelp.stdout, /^USAGE\n {2}\$ regprobe probe REGISTRY/m)
+    assert.equal(viaHelp.stdout, viaFlag.stdout)
+    assert.equal(root.code, 0, root.stderr)
+    assert.equal(root.stdout, rootFlag.stdout)
+  })
+
   test('sortByFlow keeps the flow order and puts commands it does not know last, alphabetically', () => {
     const ids = sortByFlow(['zeta', 'demo', 'alpha', 'probe', 'doctor'].map((id) => ({id}))).map((c) => c.id)
     assert.deepEqual(ids, ['probe', 'doctor', 'demo', 'alpha', 'zeta'])
