@@ -9,7 +9,8 @@ import type {ArgDef, ArgValues, FlagDef, FlagValues, OptionFlag} from './define.
  * alone (its errors import help, ux and config), and loading all of oclif costs more than the rest of a diagnosis.
  * test/cli/parse-differential.test.ts runs both parsers over every command's definitions and many argvs.
  *
- * One deliberate difference: oclif reads a missing argument from piped stdin. regprobe never does — stdin carries
+ * Two deliberate differences. An unknown flag's value is not repeated in the error (--pasword=hunter2 is a
+ * password). And oclif reads a missing argument from piped stdin. regprobe never does — stdin carries
  * passwords (`--password-stdin`), and `echo $PW | regprobe login -u me --password-stdin` must not take the password
  * for the registry name (with oclif's parser it did, and then waited for a stdin that had already ended).
  */
@@ -162,7 +163,11 @@ export async function parseArgv<F extends Record<string, FlagDef>, A extends Rec
   const sortedArgv = [...outArgv, ...nonExistent].sort((a, b) => original.indexOf(a as string) - original.indexOf(b as string))
 
   // Validation, in oclif's order: unknown flags, extra arguments, missing arguments, then flag rules.
-  if (nonExistent.length > 0) throw new UsageError(`Nonexistent flag${nonExistent.length === 1 ? '' : 's'}: ${nonExistent.join(', ')}${SEE_HELP}`)
+  if (nonExistent.length > 0) {
+    // A mistyped --pasword=hunter2 must not print the password: the value of an unknown flag is left out.
+    const named = nonExistent.map((f) => f.replace(/^(-[^=]*=).+$/s, '$1…'))
+    throw new UsageError(`Nonexistent flag${nonExistent.length === 1 ? '' : 's'}: ${named.join(', ')}${SEE_HELP}`)
+  }
   if (spec.strict !== false && sortedArgv.length > argNames.length) {
     const extras = sortedArgv.slice(argNames.length)
     throw new UsageError(`Unexpected argument${extras.length === 1 ? '' : 's'}: ${extras.join(', ')}${SEE_HELP}`)

@@ -35,6 +35,13 @@ type Outcome = {ok: true; flags: unknown; args: unknown; argv: unknown} | {ok: f
  */
 const normalize = (s: string) => s.replaceAll(/\u001B\[[0-9;]*m/g, '').replaceAll(/\n {4,}/g, ' ')
 
+/** regprobe leaves an unknown flag's value out of the message (it may be a mistyped password); oclif repeats it. */
+function withoutUnknownValues(o: Outcome): Outcome {
+  if (o.ok || !o.message.startsWith('Nonexistent flag')) return o
+  const [line, ...rest] = o.message.split('\n')
+  return {ok: false, message: [line!.replaceAll(/(^|: |, )(-[^=,\s]*=)[^,]+/g, '$1$2…'), ...rest].join('\n')}
+}
+
 async function viaOclif(cmd: CommandClass, argv: string[]): Promise<Outcome> {
   const args = Object.fromEntries(Object.entries(cmd.args ?? {}).map(([k, a]) => [k, {...a, ignoreStdin: true}]))
   const flags = Object.fromEntries(Object.entries({...cmd.baseFlags, ...cmd.flags}).map(([k, f]) => [k, {...f}]))
@@ -63,7 +70,7 @@ const PROTOTYPE_FLAGS = ['--constructor', '--__proto__', '--toString']
 /** Tokens a user could type for this command: every flag in every spelling, good and bad values, stray words. */
 function vocabulary(cmd: CommandClass): string[] {
   // Names of Object.prototype's members too: a lookup on a plain object would find them.
-  const words = [...PROTOTYPE_FLAGS, '-_', 'alpine', 'ghcr.io/acme/app:1.0', '127.0.0.1:5000', 'bash', 'zsh', 'x', '-', '--', '-1', '0', '5', '1001', 'abc', '--bogus', '-z', '--no-bogus', '--=x', '-=', 'pull,push', 'public', 'token', 'open', '']
+  const words = [...PROTOTYPE_FLAGS, '-_', '--bogus=secret', '-z=secret', 'alpine', 'ghcr.io/acme/app:1.0', '127.0.0.1:5000', 'bash', 'zsh', 'x', '-', '--', '-1', '0', '5', '1001', 'abc', '--bogus', '-z', '--no-bogus', '--=x', '-=', 'pull,push', 'public', 'token', 'open', '']
   for (const [name, f] of Object.entries({...cmd.baseFlags, ...cmd.flags})) {
     words.push(`--${name}`)
     if (f.char) words.push(`-${f.char}`, `-${f.char}value`, `-${f.char}=value`)
@@ -91,7 +98,7 @@ describe('the command-line parser agrees with oclif\'s on every command', () => 
         const stand = (a: string) => PROTOTYPE_FLAGS.reduce((x, p, i) => (x === p || x.startsWith(`${p}=`) ? `--zz-unknown-${i}${x.slice(p.length)}` : x), a)
         const back = (o: Outcome): Outcome => JSON.parse(PROTOTYPE_FLAGS.reduce((t, p, i) => t.replaceAll(`--zz-unknown-${i}`, p), JSON.stringify(o)))
         const [theirs, ours] = await Promise.all([viaOclif(cmd, argv.map(stand)), viaOurs(cmd, argv)])
-        assert.deepEqual(ours, back(theirs), `argv ${JSON.stringify(argv)}`)
+        assert.deepEqual(ours, withoutUnknownValues(back(theirs)), `argv ${JSON.stringify(argv)}`)
       }
       // The shapes people type most, then random ones.
       for (const argv of [[], ['alpine'], ['alpine', '--json'], ['--json', 'alpine', 'extra'], ['alpine', '-v', '--timeout', '5s'], ['alpine', '--', '--json']]) await agree(argv)
@@ -101,6 +108,15 @@ describe('the command-line parser agrees with oclif\'s on every command', () => 
 })
 
 describe('what oclif does and regprobe deliberately does not', () => {
+  it('a mistyped flag with a value is named without its value: --pasword=hunter2 is a password', async () => {
+    const doctor = await load('doctor')
+    await assert.rejects(parseArgv(['alpine', '--pasword=hunter2', '-u', 'alice'], {flags: doctor.flags, args: doctor.args}), (error: Error) => {
+      assert.equal(error.message.split('\n')[0], 'Nonexistent flag: --pasword=…')
+      return true
+    })
+  })
+
+
   it('a missing argument is never read from stdin: the password piped to --password-stdin stays a password', async () => {
     const login = await load('login')
     const out = await parseArgv(['-u', 'alice', '--password-stdin'], {flags: login.flags, args: login.args, strict: login.strict})

@@ -59,4 +59,14 @@ describe('hostile input from the command line', {concurrency: CONCURRENCY}, () =
     assert.doesNotMatch(r.stdout + r.stderr, /wonderland-secret/)
     assertClean(r)
   })
+
+  it('a mistyped password flag (--pasword=...) is exit 2 naming the flag, and the value appears nowhere, in both modes', async () => {
+    const [human, json] = await Promise.all([runCli(['doctor', 'alpine', '--pasword=hunter2-secret']), runCli(['doctor', 'alpine', '--pasword=hunter2-secret', '--json'])])
+    for (const r of [human, json]) {
+      assert.equal(r.code, 2, r.stdout + r.stderr)
+      assert.match(r.stderr, /Nonexistent flag: --pasword=…/)
+      assert.doesNotMatch(r.stdout + r.stderr, /hunter2/)
+      assertClean(r)
+    }
+  })
 })
