@@ -27,7 +27,7 @@ is denied", "unauthorized: authentication required", "toomanyrequests" or an x50
     oauth: Flags.boolean({description: 'Use the OAuth2 POST (grant_type=password) even with a password.'}),
     'via-daemon': Flags.boolean({description: 'Add the Docker daemon\'s view (its proxy, CA files, insecure registries, mirrors) as a stage: docker pulls and pushes from the daemon, not this shell.'}),
     'docker-host': Flags.string({description: 'Docker daemon for --via-daemon (default $DOCKER_HOST or unix:///var/run/docker.sock).', helpValue: 'unix://PATH|tcp://HOST:PORT'}),
-    'docker-error': Flags.string({description: 'Paste docker\'s error message: regprobe names its stage and cause, and says whether it sees the same.', helpValue: 'TEXT'}),
+    'docker-error': Flags.string({description: 'Paste docker\'s error message: regprobe names its stage and cause, and says whether it sees the same (a "dial tcp ADDR" is tried from here, with each address family of the registry).', helpValue: 'TEXT'}),
   }
 
   async run(): Promise<void> {

@@ -7,7 +7,8 @@ export default class Probe extends RegprobeCommand {
   static override description = `Sends GET /v2/ (HTTPS; for 127.0.0.0/8, ::1 and localhost also plain HTTP after HTTPS fails, as docker does) and
 shows the status, Docker-Distribution-Api-Version, every WWW-Authenticate challenge, rate-limit and Warning headers,
 the TLS version and certificate, and timings. A failure is named: DNS, refused or timeout (exit 3), an untrusted,
-expired or wrong-host certificate or a TLS/plain-HTTP mismatch (exit 4), not a registry (exit 5).`
+expired or wrong-host certificate or a TLS/plain-HTTP mismatch (exit 4), not a registry (exit 5). A refused or
+unreachable connection also gets the network path: the host's IPv4 and IPv6 addresses, and a connect over each.`
   static override examples = [
     {description: 'Docker Hub (the token realm is auth.docker.io)', command: '<%= config.bin %> probe docker.io'},
     {description: 'A registry with a private CA', command: '<%= config.bin %> probe registry.corp:5000 --ca-cert ca.pem'},

@@ -197,6 +197,13 @@ export const DOCKER_ERROR_ROWS: readonly Row[] = [
     example: 'Error response from daemon: Get "https://registry.example/v2/": dial tcp 192.0.2.10:443: i/o timeout',
   },
   {
+    code: 'docker.network.no-source-address',
+    stage: 'network',
+    pattern: /cannot assign requested address/i,
+    cause: () => 'the daemon\'s host has no address to connect from in that family: typically the registry has an IPv6 address (AAAA) and the host has no global IPv6 address',
+    example: 'Error response from daemon: Get "https://registry-1.docker.io/v2/": dial tcp [2600:1f18:2148:bc00::1]:443: connect: cannot assign requested address',
+  },
+  {
     code: 'docker.network.unreachable',
     stage: 'network',
     pattern: /network is unreachable|no route to host/i,

@@ -131,3 +131,31 @@ export async function dockerErrorFinding(text: string, trace: Trace): Promise<Fi
   }
 }
 
+/**
+ * docker's "dial tcp ADDR:PORT: connect: …" names the address the daemon tried. Try that address from here, and each
+ * address family of the registry's host, to tell a broken family (failure-stories.md §17: AAAA records without a
+ * working IPv6 path) from a daemon whose own network differs from this shell's.
+ */
+export async function dockerDialFindings(text: string, trace: Trace, registryHost: string, timeoutMs: number): Promise<Finding[]> {
+  const m = /dial tcp (\[[0-9A-Fa-f:.]+\]|\d{1,3}(?:\.\d{1,3}){3}):(\d{1,5}): connect: ([^\n"]{1,120})/.exec(text)
+  if (!m) return []
+  const [, shown, portText, said] = m
+  const address = shown!.replace(/^\[(.*)\]$/, '$1')
+  const port = Number(portText)
+  const {checkNetworkPath, connectOnce, networkPathFacts, networkPathFindings} = await import('../http/network-path.js')
+  const [here, path] = await Promise.all([connectOnce(address, port, Math.min(timeoutMs, 3000)), checkNetworkPath(registryHost, port, {timeoutMs})])
+  const probe = trace.steps.find((s) => s.stage === 'probe')
+  if (probe) probe.facts.network = networkPathFacts(path)
+  const family = address.includes(':') ? 'IPv6' : 'IPv4'
+  // Where regprobe's own requests went: when that is the other family, the family is the whole difference.
+  const used = probe?.exchanges.find((x) => x.connection?.remoteAddress)?.connection?.remoteAddress
+  const usedOther = used !== undefined && used.includes(':') !== address.includes(':')
+  const dial: Finding = {
+    code: 'docker-error.dial',
+    severity: here.ok ? 'info' : 'warn',
+    message: `docker's daemon dialled ${shown}:${port} over ${family} and got "${said!.trim()}"; from here that address ${here.ok ? `connects (${here.ms} ms), so the failure is in the daemon's own network (its namespace, routes or source addresses)` : `fails too (${here.code})`}${usedOther ? `, while regprobe's own requests went to ${used} over ${family === 'IPv6' ? 'IPv4' : 'IPv6'}` : ''}`,
+    fix: here.ok ? 'Compare the daemon\'s network with this shell\'s (rootless docker and containers have their own); rerun with --via-daemon.' : `${family} to ${shown} does not work from this machine either: fix that path, or make docker use the other address family.`,
+    evidence: `connect ${shown}:${port}: ${here.ok ? 'ok' : here.code}`,
+  }
+  return [dial, ...networkPathFindings(path, 'network')]
+}

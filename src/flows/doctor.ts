@@ -30,9 +30,13 @@ export async function doctorFlow(http: HttpClient, input: string, actions: strin
     }
   }
   if (opts.dockerError) {
-    const {dockerErrorFinding} = await import('./daemon.js')
+    const {dockerDialFindings, dockerErrorFinding} = await import('./daemon.js')
+    const {resolveTarget} = await import('./target.js')
     const f = await dockerErrorFinding(opts.dockerError, trace)
-    trace.verdict = {...trace.verdict, causes: [...trace.verdict.causes, f], fixes: f.fix ? [...trace.verdict.fixes, f.fix] : trace.verdict.fixes}
+    const dial = await dockerDialFindings(opts.dockerError, trace, resolveTarget(input).registry.hostname, http.timeoutMs)
+    const added = [f, ...dial]
+    const fixes = added.map((x) => x.fix).filter((x): x is string => !!x)
+    trace.verdict = {...trace.verdict, causes: [...trace.verdict.causes, ...added], fixes: [...new Set([...trace.verdict.fixes, ...fixes])]}
   }
   return trace
 }

@@ -1,4 +1,5 @@
 import type {HttpClient, HttpResult} from '../http/client.js'
+import type {Lookup} from '../http/network-path.js'
 import type {Exchange, Finding, Step, StepStatus, StageName} from '../trace/types.js'
 
 /** What every stage gets: the one HTTP client (with its recorder and secret box) and a clock that tests can set. */
@@ -6,6 +7,8 @@ export interface StageContext {
   http: HttpClient
   /** Milliseconds since the epoch; injectable so clock-skew rules are testable. */
   now: () => number
+  /** Name resolution for the network-path check (the system's getaddrinfo unless a test gives one). */
+  lookup?: Lookup
 }
 
 export function makeContext(http: HttpClient, now: () => number = Date.now): StageContext {

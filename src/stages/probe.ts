@@ -62,6 +62,16 @@ export async function probe(ctx: StageContext, registry: RegistryAddress, opts: 
     findings.push(transportFinding('probe', decisive))
     result.failure = decisive
     facts.error = decisive.code
+    // A connection that failed fast (refused, unreachable): show each address family on its own, since fetch tries
+    // both and a client that tries one (docker's daemon) may fail where the other would work. Within a second, so the
+    // verdict still comes within --timeout plus a second.
+    if ((decisive.code === 'refused' || decisive.code === 'unreachable') && !exchanges.some((x) => x.connection)) {
+      const {checkNetworkPath, networkPathFacts, networkPathFindings} = await import('../http/network-path.js')
+      const port = registry.port ?? (registry.scheme === 'http' ? 80 : 443)
+      const path = await checkNetworkPath(registry.hostname, port, {timeoutMs: Math.min(ctx.http.timeoutMs, 1000), lookup: ctx.lookup})
+      facts.network = networkPathFacts(path)
+      findings.push(...networkPathFindings(path, 'probe'))
+    }
     return {step: step('probe', decisive.message, facts, exchanges, findings), result}
   }
 

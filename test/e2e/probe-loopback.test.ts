@@ -36,8 +36,14 @@ describe('probe over real loopback sockets', () => {
       const port = await closedPort()
       const r = await runCli(['probe', `https://127.0.0.1:${port}`, ...extra])
       assert.equal(r.code, 3, r.stdout + r.stderr)
-      if (mode === 'json') assert.equal(parseJsonOut(r).steps[0].findings[0].code, 'probe.refused')
-      else assert.match(r.stdout, /connection refused/)
+      if (mode === 'json') {
+        const probe = parseJsonOut(r).steps[0]
+        assert.equal(probe.findings[0].code, 'probe.refused')
+        // The network path, one family at a time: 127.0.0.1 has no IPv6 address, and its IPv4 connect is refused.
+        assert.deepEqual(probe.facts.network, {host: `127.0.0.1:${port}`, ipv4: '127.0.0.1 → ECONNREFUSED', ipv6: 'no address'})
+      } else {
+        assert.match(r.stdout, /connection refused/)
+      }
     })
 
     it(`an untrusted CA is a TLS failure, exit 4 (${mode})`, async () => {
@@ -106,5 +112,21 @@ describe('probe over real loopback sockets', () => {
       assert.doesNotMatch(r.stderr, /\n\s+at /)
       if (extra.length) assert.equal(parseJsonOut(r).error.exitCode, 2)
     }
+  })
+
+  it('doctor --docker-error naming an IPv6 dial: regprobe tries that address too, and says the daemon\'s family fails from here', async () => {
+    // docker's daemon dialled the registry over IPv6 (failure-stories.md §17); the registry here listens on IPv4 only.
+    const docker = `Error response from daemon: Get "http://${plain.host}/v2/": dial tcp [::1]:${plain.port}: connect: cannot assign requested address`
+    const r = await runCli(['doctor', `http://${plain.host}/team/app`, '--docker-error', docker, '--json', '--timeout', '3s'])
+    const t = parseJsonOut(r)
+    const codes = t.verdict.causes.map((c: {code: string}) => c.code)
+    assert.ok(codes.includes('docker-error.dial'), codes.join(', '))
+    const dial = t.verdict.causes.find((c: {code: string}) => c.code === 'docker-error.dial')
+    assert.equal(dial.severity, 'warn')
+    assert.equal(dial.message, `docker's daemon dialled [::1]:${plain.port} over IPv6 and got "cannot assign requested address"; from here that address fails too (ECONNREFUSED), while regprobe's own requests went to 127.0.0.1 over IPv4`)
+    const mapped = t.verdict.causes.find((c: {code: string}) => c.code.startsWith('docker-error.') && c.code !== 'docker-error.dial')
+    assert.match(mapped.message, /network stage: the daemon's host has no address to connect from in that family/)
+    assert.deepEqual(t.steps[0].facts.network, {host: `127.0.0.1:${plain.port}`, ipv4: t.steps[0].facts.network.ipv4, ipv6: 'no address'})
+    assert.match(t.steps[0].facts.network.ipv4, /^127\.0\.0\.1 → connects \(\d+ ms\)$/)
   })
 })
