@@ -23,7 +23,10 @@ export interface Rule {
   apply(input: DiagnosisInput): Finding | undefined
 }
 
-const has = (i: DiagnosisInput, prefix: string) => i.steps.some((s) => s.findings.some((f) => f.code === prefix || f.code.startsWith(`${prefix}.`) || f.code.startsWith(prefix)))
+/** A finding with this code, or under it (`access.pull` matches `access.pull.denied`, not `access.pullx`). */
+const has = (i: DiagnosisInput, code: string) => i.steps.some((s) => s.findings.some((f) => f.code === code || f.code.startsWith(`${code}.`)))
+/** The push was refused: an error under access.push (a warning there, such as an upload left open, is not a refusal). */
+const pushRefused = (i: DiagnosisInput) => i.steps.some((s) => s.findings.some((f) => f.code.startsWith('access.push.') && f.severity === 'error'))
 const findFinding = (i: DiagnosisInput, pred: (f: Finding) => boolean) => i.steps.flatMap((s) => s.findings).find(pred)
 const stepOf = (i: DiagnosisInput, stage: Step['stage']) => i.steps.find((s) => s.stage === stage)
 const host = (i: DiagnosisInput) => i.registry.hostname.toLowerCase()
@@ -59,7 +62,7 @@ export const RULES: Rule[] = [
     code: 'ghcr.write-packages',
     story: 'ghcr.io needs a token with write:packages to push, and says only "denied"',
     apply: (i) =>
-      isGhcr(host(i)) && i.actions.includes('push') && (has(i, 'access.push') || has(i, 'token.denied') || pushMissing(i))
+      isGhcr(host(i)) && i.actions.includes('push') && (pushRefused(i) || has(i, 'token.denied') || pushMissing(i))
         ? {code: 'ghcr.write-packages', severity: 'info', message: 'ghcr.io refuses a push with a bare "denied" when the token lacks write:packages or the package is not linked to a repository you may write', fix: 'Use a classic personal access token with write:packages (or GITHUB_TOKEN with `permissions: packages: write` in the workflow), and link the package to the repository.'}
         : undefined,
   },

@@ -179,6 +179,21 @@ describe('action.yml run against the sandbox', () => {
     assert.notEqual(without.outputs['exit-code'], '0')
   })
 
+  test('a fork\'s pull request (username set, password secret empty): exit 6, and the annotation says why the secret is empty', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'regprobe-action-event-'))
+    try {
+      const event = join(dir, 'event.json')
+      // The shape of GITHUB_EVENT_PATH for a pull_request from a fork (docs.github.com, webhook payload pull_request).
+      writeFileSync(event, JSON.stringify({pull_request: {head: {repo: {fork: true, full_name: 'someone/app'}}, base: {repo: {full_name: 'acme/app'}}}}))
+      const r = await runAction({image: `${sb.registryHost}/team/app`, username: 'bob', password: ''}, {GITHUB_EVENT_NAME: 'pull_request', GITHUB_EVENT_PATH: event})
+      assert.equal(r.code, 6, r.log)
+      assert.deepEqual(r.outputs, {verdict: 'fail', 'exit-code': '6'})
+      assert.match(r.log, /^::error title=regprobe doctor .*\(exit 6\)::the password for "bob" given on stdin is empty .*pull request from the fork someone\/app/m)
+    } finally {
+      rmSync(dir, {recursive: true, force: true})
+    }
+  })
+
   test('a password without a username is refused before anything runs, without printing it', async () => {
     const r = await runAction({image: `${sb.registryHost}/team/app`, password: 's3cret-value'})
     assert.equal(r.code, 2)
