@@ -21,7 +21,7 @@ failures users meet. Stop it with Ctrl-C.`
     mode: Flags.string({
       description: 'Failure to reproduce.',
       multiple: true,
-      options: ['token', 'basic', 'open', 'expired-tokens', 'no-access', 'wrong-audience', 'realm-localhost', 'realm-plain-http', 'rate-limit', 'slow-token'],
+      options: ['token', 'basic', 'open', 'expired-tokens', 'no-access', 'wrong-audience', 'realm-localhost', 'realm-plain-http', 'rate-limit', 'slow-token', 'clock-ahead'],
       default: ['token'],
     }),
     json: Flags.boolean({description: 'Print the URLs and users as JSON once listening.'}),
@@ -46,6 +46,7 @@ failures users meet. Stop it with Ctrl-C.`
         realmPlainHttp: modes.has('realm-plain-http'),
         rateLimit: modes.has('rate-limit'),
         slowTokenMs: modes.has('slow-token') ? 3000 : undefined,
+        clockAheadSeconds: modes.has('clock-ahead') ? 300 : undefined,
       },
     })
     const info = {registry: sandbox.registryUrl, host: sandbox.registryHost, realm: sandbox.tokenUrl || null, service: sandbox.service, issuer: sandbox.issuer, caPath: sandbox.caPath ?? null, users: sandbox.users.map((u) => ({name: u.name, password: u.password})), rules: sandbox.rules, modes: [...modes]}

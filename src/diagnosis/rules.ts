@@ -132,6 +132,16 @@ export const RULES: Rule[] = [
         : undefined,
   },
   {
+    code: 'clock.token-rejected',
+    story: 'unauthorized right after a token was issued: the token server\'s clock and the registry\'s disagree (failure-stories §11)',
+    apply: (i) => {
+      const clock = findFinding(i, (f) => CLOCK_FINDINGS.includes(f.code))
+      return has(i, 'access.invalid-token') && clock
+        ? {code: 'clock.token-rejected', severity: 'warn', message: `the registry's invalid_token is the clocks: ${clock.message}`, fix: clock.fix ?? 'Sync the clocks of the token server, the registry and this machine (NTP).'}
+        : undefined
+    },
+  },
+  {
     code: 'login.not-access',
     story: 'docker login succeeded, push still denied: a login proves nothing about a repository',
     apply: (i) =>
@@ -148,6 +158,9 @@ export const RULES: Rule[] = [
         : undefined,
   },
 ]
+
+/** Token-step findings that put a token outside its validity window by some clock. */
+const CLOCK_FINDINGS = ['clock.skew.issuer-registry', 'token.not-yet-valid-for-registry', 'token.expired-for-registry', 'token.not-yet-valid', 'token.expired-on-arrival']
 
 function pushMissing(i: DiagnosisInput): boolean {
   const cmp = stepOf(i, 'token')?.facts.comparison as Array<{missing: string[]}> | undefined

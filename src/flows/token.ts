@@ -45,7 +45,7 @@ export async function tokenFlow(http: HttpClient, command: string, input: string
   if (p.result.failure || !p.result.baseUrl) {
     steps.push(skipped('token', 'skipped: the probe did not reach a registry'))
   } else {
-    const t = await tokenStage(ctx, {registry, challenge: c.result.challenge, scopes: c.result.scopes, credential: cred.credential, oauth: opts.oauth, plainHttp: opts.plainHttp})
+    const t = await tokenStage(ctx, {registry, challenge: c.result.challenge, scopes: c.result.scopes, credential: cred.credential, oauth: opts.oauth, plainHttp: opts.plainHttp, registryDate: p.result.serverDate})
     steps.push(t.step)
     tok = t.result
   }

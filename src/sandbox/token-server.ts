@@ -42,7 +42,14 @@ export class TokenService {
     })
   }
 
+  /** This server's clock: the machine's, unless the clockAheadSeconds switch moves it. */
+  private now(): number {
+    return Date.now() + (this.cfg.switches.clockAheadSeconds ?? 0) * 1000
+  }
+
   private async serve(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    // Every answer says the time by this server's clock, as a real one would (Node would set the machine's).
+    res.setHeader('Date', new Date(this.now()).toUTCString())
     const url = new URL(req.url ?? '/', 'http://token.invalid')
     if (url.pathname !== TOKEN_PATH) return sendJson(res, 404, {errors: [{code: 'NOT_FOUND', message: 'not found'}]})
     const delay = this.cfg.switches.slowTokenMs ?? 0
@@ -74,7 +81,7 @@ export class TokenService {
     const who = basic.kind === 'user' ? basic.name : ''
     const scopes = this.scopes(res, url.searchParams.getAll('scope'))
     if (scopes === undefined) return
-    const issued = issueToken(this.cfg, who, scopes)
+    const issued = issueToken(this.cfg, who, scopes, this.now())
     const body: Record<string, unknown> = {
       token: issued.token,
       access_token: issued.token,
@@ -114,7 +121,7 @@ export class TokenService {
     const scope = form.get('scope') ?? ''
     const scopes = this.scopes(res, [scope])
     if (scopes === undefined) return
-    const issued = issueToken(this.cfg, who, scopes)
+    const issued = issueToken(this.cfg, who, scopes, this.now())
     const body: Record<string, unknown> = {
       access_token: issued.token,
       scope,

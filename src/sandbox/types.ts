@@ -34,6 +34,11 @@ export interface SandboxSwitches {
   rateLimit?: boolean
   /** The token server waits this long before answering. */
   slowTokenMs?: number
+  /**
+   * The token server's clock runs this many seconds ahead of the registry's (its Date header and the tokens'
+   * iat/nbf/exp): past the registry's 60 s leeway, its tokens are not valid yet when they arrive.
+   */
+  clockAheadSeconds?: number
 }
 
 export interface SandboxOptions {

@@ -26,6 +26,8 @@ export interface TokenStageInput {
   plainHttp?: boolean
   /** docker login's request: offline_token=true, client_id=docker, no scope. */
   login?: boolean
+  /** The registry's Date header from the probe: the clock that will judge the token's nbf and exp. */
+  registryDate?: string
 }
 
 export interface TokenStageResult {
@@ -174,13 +176,28 @@ function analyse(ctx: StageContext, input: TokenStageInput, result: TokenStageRe
   }
   // Clock: the token server's Date header against this machine.
   const dateHeader = ex?.results.at(-1)?.headers?.get('date')
-  if (dateHeader) {
-    const skew = Math.round(Date.parse(dateHeader) / 1000 - nowS)
-    if (Number.isFinite(skew)) {
-      facts.serverClockSkew = `${skew} s`
-      if (Math.abs(skew) > CLOCK_SKEW_WARN_S) findings.push({code: 'clock.skew.token-server', severity: 'warn', message: `this machine's clock is ${Math.abs(skew)} s ${skew > 0 ? 'behind' : 'ahead of'} the token server's`, fix: 'Sync the clock (NTP): tokens are checked against exp/nbf with little leeway.', evidence: 'token response Date header'})
+  const issuerSkew = dateHeader ? Math.round(Date.parse(dateHeader) / 1000 - nowS) : Number.NaN
+  if (Number.isFinite(issuerSkew)) {
+    facts.serverClockSkew = `${issuerSkew} s`
+    if (Math.abs(issuerSkew) > CLOCK_SKEW_WARN_S) findings.push({code: 'clock.skew.token-server', severity: 'warn', message: `this machine's clock is ${Math.abs(issuerSkew)} s ${issuerSkew > 0 ? 'behind' : 'ahead of'} the token server's`, fix: 'Sync the clock (NTP): tokens are checked against exp/nbf with little leeway.', evidence: 'token response Date header'})
+  }
+  // The registry's clock is the one that judges the token (failure-stories.md §11): a token server ahead of the
+  // registry issues tokens the registry finds not yet valid, whatever this machine's clock says.
+  const registrySkew = input.registryDate ? Math.round(Date.parse(input.registryDate) / 1000 - nowS) : Number.NaN
+  if (Number.isFinite(registrySkew)) {
+    facts.registryClockSkew = `${registrySkew} s`
+    if (Number.isFinite(issuerSkew) && Math.abs(issuerSkew - registrySkew) > CLOCK_SKEW_WARN_S) {
+      const apart = issuerSkew - registrySkew
+      findings.push({
+        code: 'clock.skew.issuer-registry',
+        severity: 'warn',
+        message: `the token server's clock is ${Math.abs(apart)} s ${apart > 0 ? 'ahead of' : 'behind'} the registry's: ${apart > 0 ? 'by the registry\'s clock its tokens are issued in the future (nbf, iat)' : 'by the registry\'s clock its tokens expire early'}`,
+        fix: 'Sync the token server\'s and the registry\'s clocks (NTP); the registry rejects tokens outside nbf/exp as invalid_token ("unauthorized: authentication required").',
+        evidence: 'Date headers of the registry (probe) and of the token server',
+      })
     }
   }
+  const registryNowS = Number.isFinite(registrySkew) ? nowS + registrySkew : undefined
   const decoded = decodeJwt(token)
   result.decoded = decoded
   if (!decoded) {
@@ -197,11 +214,20 @@ function analyse(ctx: StageContext, input: TokenStageInput, result: TokenStageRe
     if (service && aud.length && !aud.includes(service)) {
       findings.push({code: 'token.aud-mismatch', severity: 'warn', message: `the token's audience ${JSON.stringify(claims.aud)} is not the service "${service}": the registry will reject it as invalid_token`, fix: 'The token server and the registry disagree on the service name (auth.token.service).', evidence: 'claim aud'})
     }
-    if (claims.exp !== undefined && claims.exp + REGISTRY_LEEWAY_S < nowS) {
+    // Judged by the registry's clock when its Date is known (that is the clock that decides), else by this machine's.
+    const expiredForRegistry = registryNowS !== undefined && claims.exp !== undefined && claims.exp + REGISTRY_LEEWAY_S < registryNowS
+    const earlyForRegistry = registryNowS !== undefined && claims.nbf !== undefined && claims.nbf - REGISTRY_LEEWAY_S > registryNowS
+    if (claims.exp !== undefined && claims.exp + REGISTRY_LEEWAY_S < nowS && !expiredForRegistry) {
       findings.push({code: 'token.expired-on-arrival', severity: 'warn', message: `the token expired ${Math.round(nowS - claims.exp)} s before it arrived (exp ${new Date(claims.exp * 1000).toISOString()})`, fix: 'The token server\'s clock or its token lifetime is wrong, or this machine\'s clock is ahead.', evidence: 'claim exp'})
     }
-    if (claims.nbf !== undefined && claims.nbf - REGISTRY_LEEWAY_S > nowS) {
+    if (claims.nbf !== undefined && claims.nbf - REGISTRY_LEEWAY_S > nowS && !earlyForRegistry) {
       findings.push({code: 'token.not-yet-valid', severity: 'warn', message: `the token is not valid for another ${Math.round(claims.nbf - nowS)} s (nbf)`, fix: 'This machine\'s clock is behind the token server\'s: sync it.', evidence: 'claim nbf'})
+    }
+    if (earlyForRegistry) {
+      findings.push({code: 'token.not-yet-valid-for-registry', severity: 'warn', message: `by the registry's clock the token is not valid for another ${Math.round(claims.nbf! - registryNowS!)} s (nbf): the registry will reject it as invalid_token`, fix: 'The token server\'s clock is ahead of the registry\'s: sync both (NTP).', evidence: 'claim nbf, registry Date header'})
+    }
+    if (expiredForRegistry) {
+      findings.push({code: 'token.expired-for-registry', severity: 'warn', message: `by the registry's clock the token expired ${Math.round(registryNowS! - claims.exp!)} s ago (exp): the registry will reject it as invalid_token`, fix: 'The token server\'s clock is behind the registry\'s (or its token lifetime is too short): sync both clocks (NTP).', evidence: 'claim exp, registry Date header'})
     }
     if (claims.exp !== undefined && claims.iat !== undefined && claims.exp - claims.iat < MIN_TOKEN_LIFETIME_S) {
       findings.push({code: 'token.short-lifetime', severity: 'warn', message: `the token lives ${claims.exp - claims.iat} s (exp - iat), under the 60 s minimum`})

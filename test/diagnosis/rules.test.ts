@@ -84,6 +84,12 @@ const cases: Array<{rule: string; fires: DiagnosisInput; quiet: DiagnosisInput; 
     why: 'a name mismatch is not fixed by a CA file',
   },
   {
+    rule: 'clock.token-rejected',
+    fires: input('registry.corp:5000', [step('token', {findings: [{code: 'token.not-yet-valid-for-registry', severity: 'warn', message: 'by the registry\'s clock the token is not valid for another 240 s (nbf)'}]}), step('access', {findings: [{code: 'access.invalid-token'}]})], {username: 'bob'}),
+    quiet: input('registry.corp:5000', [step('token', {findings: [{code: 'token.aud-mismatch', severity: 'warn'}]}), step('access', {findings: [{code: 'access.invalid-token'}]})], {username: 'bob'}),
+    why: 'the token is invalid for another reason (its audience)',
+  },
+  {
     rule: 'login.not-access',
     fires: input('registry.corp:5000', [step('access', {findings: [denied]})], {username: 'bob', actions: ['pull', 'push']}),
     quiet: input('registry.corp:5000', [step('token', {findings: [{code: 'token.credentials-rejected'}]}), step('access', {findings: [denied]})], {username: 'bob', actions: ['pull', 'push']}),

@@ -5,6 +5,7 @@ import {sha256Digest} from '../../src/sandbox/digest.js'
 import {startSandbox, type Sandbox} from '../../src/sandbox/index.js'
 import {OCI_MANIFEST} from '../../src/sandbox/media-types.js'
 import {buildSeedImage} from '../../src/sandbox/seed.js'
+import {parseJsonOut, runCli} from '../helpers/cli.js'
 import {startDistribution, type RealRegistry} from '../helpers/distribution.js'
 import {startTogether} from '../helpers/together.js'
 
@@ -223,8 +224,9 @@ describe('real distribution registry: token mode with the sandbox token server a
 })
 
 describe('real distribution registry: token mode with the failure switches', () => {
-  const switches: Array<[string, {expiredTokens?: boolean; wrongAudience?: boolean; noAccess?: boolean}, RegExp, RegExp]> = [
+  const switches: Array<[string, {expiredTokens?: boolean; wrongAudience?: boolean; noAccess?: boolean; clockAheadSeconds?: number}, RegExp, RegExp]> = [
     ['an expired token is invalid_token', {expiredTokens: true}, /error="invalid_token"$/, /not to be used after/],
+    ['a token from a token server 300 s ahead is invalid_token', {clockAheadSeconds: 300}, /error="invalid_token"$/, /not to be used before/],
     ['a token for another audience is invalid_token', {wrongAudience: true}, /error="invalid_token"$/, /another audience/],
     ['a token without access is insufficient_scope', {noAccess: true}, /error="insufficient_scope"$/, /insufficient scope/],
   ]
@@ -242,4 +244,35 @@ describe('real distribution registry: token mode with the failure switches', () 
       }
     })
   }
+
+  it('doctor names the clocks when the token server runs ahead of the registry (failure-stories §11)', async () => {
+    const real = await startDistribution('token', {switches: {clockAheadSeconds: 300}})
+    try {
+      const r = await runCli(['doctor', `${real.url}/library/hello`, '-u', 'alice', '--password-stdin', '--json'], {stdin: 'wonderland'})
+      assert.equal(r.code, 6, r.stdout + r.stderr)
+      const t = parseJsonOut(r)
+      assert.equal(t.verdict.causes[0].code, 'access.invalid-token')
+      assert.equal(t.verdict.causes[1].code, 'clock.token-rejected')
+      assert.match(t.verdict.fixes[0], /^Sync the token server's and the registry's clocks/)
+      const token = t.steps.find((s: {stage: string}) => s.stage === 'token')
+      const codes = token.findings.map((f: {code: string}) => f.code)
+      assert.ok(codes.includes('clock.skew.issuer-registry') && codes.includes('token.not-yet-valid-for-registry'), codes.join(', '))
+      assert.ok(!codes.includes('token.not-yet-valid'), 'judged by the registry\'s clock, not only this machine\'s')
+      assert.match(token.findings.find((f: {code: string}) => f.code === 'clock.skew.issuer-registry').message, /^the token server's clock is (29\d|30\d) s ahead of the registry's/)
+      assert.match(token.facts.registryClockSkew, /^-?[0-2] s$/)
+    } finally {
+      await real.close()
+    }
+  })
+
+  it('with the clocks in step, none of the clock findings', async () => {
+    const real = await startDistribution('token')
+    try {
+      const r = await runCli(['doctor', `${real.url}/library/hello`, '-u', 'alice', '--password-stdin', '--json'], {stdin: 'wonderland'})
+      const token = parseJsonOut(r).steps.find((s: {stage: string}) => s.stage === 'token')
+      assert.deepEqual(token.findings.map((f: {code: string}) => f.code).filter((c: string) => /clock|valid|expired/.test(c)), [])
+    } finally {
+      await real.close()
+    }
+  })
 })
