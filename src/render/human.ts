@@ -18,10 +18,10 @@ const SPECIAL_FACTS = new Set(['comparison', 'rows', 'access', 'claims', 'challe
 const PAD = '      '
 /** Per stage, the facts worth a line without -v (the exchange lines already show URLs and statuses). */
 const BRIEF_FACTS: Partial<Record<Step['stage'], string[]>> = {
-  probe: ['scheme', 'apiVersion', 'auth', 'realm', 'service', 'tls', 'ratelimit-limit', 'ratelimit-remaining', 'docker-ratelimit-source', 'warning'],
+  probe: ['scheme', 'apiVersion', 'auth', 'realm', 'service', 'tls', 'network', 'ratelimit-limit', 'ratelimit-remaining', 'docker-ratelimit-source', 'warning'],
   challenge: ['scopes', 'tokenUrl'],
   credentials: [],
-  token: ['requested', 'token', 'refreshToken', 'expiresIn', 'format', 'serverClockSkew'],
+  token: ['requested', 'token', 'refreshToken', 'expiresIn', 'format', 'serverClockSkew', 'registryClockSkew'],
   access: ['digest', 'rateLimit', 'uploadCancelled'],
   catalog: ['count', 'complete'],
   tags: ['count', 'complete'],
@@ -100,7 +100,12 @@ function renderFacts(s: Step, opts: HumanOptions): string[] {
   for (const [k, v] of Object.entries(f)) {
     if (v === undefined || v === null || (Array.isArray(v) && v.length === 0)) continue
     if (brief && !brief.includes(k)) continue
-    if (k === 'serverClockSkew' && !opts.verbose && Math.abs(Number.parseInt(String(v), 10)) <= 2) continue
+    if ((k === 'serverClockSkew' || k === 'registryClockSkew') && !opts.verbose && Math.abs(Number.parseInt(String(v), 10)) <= 2) continue
+    if (k === 'network' && typeof v === 'object') {
+      const n = v as {host: string; lookup?: string; ipv4?: string; ipv6?: string}
+      kv.push(['network:', n.lookup ? `${n.host}: lookup ${n.lookup}` : `${n.host}: IPv4 ${n.ipv4}; IPv6 ${n.ipv6}`])
+      continue
+    }
     if (SPECIAL_FACTS.has(k) && !opts.verbose) continue
     if (!opts.verbose && typeof v === 'object' && JSON.stringify(v).length > 160) continue
     kv.push([`${k}:`, formatValue(v)])

@@ -43,6 +43,7 @@ describe('probe over real loopback sockets', () => {
         assert.deepEqual(probe.facts.network, {host: `127.0.0.1:${port}`, ipv4: '127.0.0.1 → ECONNREFUSED', ipv6: 'no address'})
       } else {
         assert.match(r.stdout, /connection refused/)
+        assert.match(r.stdout, new RegExp(`network: +127\\.0\\.0\\.1:${port}: IPv4 127\\.0\\.0\\.1 → ECONNREFUSED; IPv6 no address`))
       }
     })
 
