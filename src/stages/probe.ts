@@ -65,6 +65,17 @@ export async function probe(ctx: StageContext, registry: RegistryAddress, opts: 
     // A connection that failed fast (refused, unreachable): show each address family on its own, since fetch tries
     // both and a client that tries one (docker's daemon) may fail where the other would work. Within a second, so the
     // verdict still comes within --timeout plus a second.
+    // A refused certificate: read the chain the server presents (one unverified handshake, nothing sent over it), so
+    // the user sees which CA to trust, or that a TLS-intercepting proxy answered instead of the registry.
+    if (['tls.unknown-ca', 'tls.expired', 'tls.not-yet-valid', 'tls.hostname'].includes(decisive.code)) {
+      const {describeChain, presentedChainFinding, readPresentedChain} = await import('../http/presented-chain.js')
+      const chain = await readPresentedChain(registry.hostname, registry.port ?? 443, Math.min(ctx.http.timeoutMs, 1000))
+      if (chain) {
+        facts.presented = describeChain(chain)
+        const f = presentedChainFinding(chain, registry.host)
+        if (f) findings.push(f)
+      }
+    }
     if ((decisive.code === 'refused' || decisive.code === 'unreachable') && !exchanges.some((x) => x.connection)) {
       const {checkNetworkPath, networkPathFacts, networkPathFindings} = await import('../http/network-path.js')
       const port = registry.port ?? (registry.scheme === 'http' ? 80 : 443)

@@ -50,7 +50,15 @@ describe('probe over real loopback sockets', () => {
     it(`an untrusted CA is a TLS failure, exit 4 (${mode})`, async () => {
       const r = await runCli(['probe', `https://${secure.host}`, ...extra])
       assert.equal(r.code, 4, r.stdout + r.stderr)
-      if (mode === 'json') assert.equal(parseJsonOut(r).verdict.causes[0].code, 'probe.tls.unknown-ca')
+      if (mode === 'json') {
+        const t = parseJsonOut(r)
+        assert.equal(t.verdict.causes[0].code, 'probe.tls.unknown-ca')
+        // The chain the server presented, read by an unverified handshake: which CA to trust. No interception here.
+        assert.equal(t.steps[0].facts.presented, 'CN=probe test ← CN=probe test CA (1 certificate sent)')
+        assert.ok(!t.steps[0].findings.some((f: {code: string}) => f.code === 'probe.tls.intercepted'))
+      } else {
+        assert.match(r.stdout, /presented: +CN=probe test ← CN=probe test CA \(1 certificate sent\)/)
+      }
     })
   }
 

@@ -95,3 +95,30 @@ describe('a certificate for [::1] (an IPv6 IP SAN)', () => {
     assert.equal(parseJsonOut(r).verdict.causes[0].code, 'probe.tls.unknown-ca')
   })
 })
+
+/**
+ * failure-stories.md §14: a TLS-inspecting proxy answers with a certificate its own CA signed for the registry's name.
+ * Reproduced with a CA named as Zscaler's (the name is all regprobe reads; the chain is what the server presents).
+ */
+describe('a certificate signed by a TLS-inspecting proxy\'s CA', () => {
+  let server: Running
+  before(async () => {
+    const tls = await createTlsMaterial('Zscaler Root')
+    server = await serve((req, res) => {
+      res.writeHead(200, REGISTRY_HEADERS)
+      res.end('{}')
+    }, {cert: tls.certPem, key: tls.keyPem})
+  })
+  after(() => server.close())
+
+  it('is exit 4, and the step names the interception with the CA to trust', async () => {
+    const r = await runCli(['probe', `https://${server.host}`, '--json'])
+    assert.equal(r.code, 4, r.stdout + r.stderr)
+    const probe = parseJsonOut(r).steps[0]
+    assert.equal(probe.facts.presented, 'CN=Zscaler Root ← CN=Zscaler Root CA (1 certificate sent)')
+    const f = probe.findings.find((x: {code: string}) => x.code === 'probe.tls.intercepted')
+    assert.equal(f.severity, 'warn')
+    assert.match(f.message, /signed by CN=Zscaler Root CA: a TLS-intercepting proxy \(Zscaler\) sits between this machine and the registry/)
+    assertClean(r)
+  })
+})
