@@ -1,5 +1,6 @@
 import {parseWWWAuthenticate, pickChallenge} from '../auth/challenge.js'
 import type {HttpResult} from '../http/client.js'
+import {describeRateLimit} from '../diagnosis/rate-limit.js'
 import type {ImageReference} from '../reference.js'
 import {ExitCode, type Exchange, type Finding, type Step} from '../trace/types.js'
 import {dockerStyle, registryErrors, skipped, step, type StageContext} from './context.js'
@@ -147,7 +148,17 @@ function judge(r: HttpResult, action: 'pull' | 'push', input: AccessInput): Acce
   } else if (status === 404) {
     f = {code: `access.${action}.not-found`, severity: 'error', exitCode: ExitCode.NOT_FOUND, message: `${repo}:${input.ref.reference} not found (404${said ? `: ${said}` : ''})`, fix: 'Check the repository name and tag (docker.io official images live under library/).'}
   } else if (status === 429) {
-    f = {code: 'access.rate-limited', severity: 'error', exitCode: ExitCode.RATE_LIMITED, message: `rate limited (429${said ? `: ${said}` : ''})`, fix: 'Wait for the window to reset (see ratelimit-remaining and Retry-After), authenticate for a higher limit, or use a mirror.'}
+    const limit = describeRateLimit(r.headers!, Date.now())
+    const wait = limit.retryAfterS === undefined ? 'Wait for the window to reset' : `Wait ${limit.retryAfterS} s (Retry-After)`
+    f = {
+      code: 'access.rate-limited',
+      severity: 'error',
+      exitCode: ExitCode.RATE_LIMITED,
+      message: `rate limited (429${said ? `: ${said}` : ''})${limit.text ? `; ${limit.text}` : ''}${anon ? '; this request was anonymous' : ''}`,
+      fix: anon || limit.byAddress
+        ? `${wait}, or authenticate: an account gets its own, higher limit instead of sharing this address's; a pull-through mirror also helps.`
+        : `${wait}, or use a pull-through mirror; a higher plan raises the account's limit.`,
+    }
   } else if (headersTooLarge(r)) {
     // Go's net/http answers 431 past 1 MB of headers; nginx answers 400 "Request Header Or Cookie Too Large" past
     // its large_client_header_buffers (8 KB a line by default), and a token with many scopes can pass that.
