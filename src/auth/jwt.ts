@@ -89,22 +89,27 @@ export function describeOpaqueToken(token: string): string | undefined {
   if (decodeJwt(token)) return undefined
   const ghcr = ghcrRepository(token)
   if (ghcr !== undefined) return `GHCR token: base64 of "v1:<repository>:<number>" for repository ${ghcr}`
-  for (const [prefix, kind] of KNOWN_PREFIXES) {
-    if (token.startsWith(prefix)) return kind
-  }
-  return undefined
+  return secretKind(token)?.kind
 }
 
 /** Public prefixes of well-known credentials (failure-stories.md §8: tell the kind, never the value). */
-const KNOWN_PREFIXES: ReadonlyArray<readonly [string, string]> = [
-  ['github_pat_', 'GitHub fine-grained personal access token (github_pat_…)'],
-  ['ghp_', 'GitHub classic personal access token (ghp_…)'],
-  ['ghs_', 'GitHub Actions or app installation token (ghs_…)'],
-  ['gho_', 'GitHub OAuth access token (gho_…)'],
-  ['ghu_', 'GitHub app user-to-server token (ghu_…)'],
-  ['dckr_pat_', 'Docker Hub personal access token (dckr_pat_…)'],
-  ['glpat-', 'GitLab personal access token (glpat-…)'],
+const KNOWN_PREFIXES: ReadonlyArray<readonly [string, string, SecretVendor]> = [
+  ['github_pat_', 'GitHub fine-grained personal access token (github_pat_…)', 'github'],
+  ['ghp_', 'GitHub classic personal access token (ghp_…)', 'github'],
+  ['ghs_', 'GitHub Actions or app installation token (ghs_…)', 'github'],
+  ['gho_', 'GitHub OAuth access token (gho_…)', 'github'],
+  ['ghu_', 'GitHub app user-to-server token (ghu_…)', 'github'],
+  ['dckr_pat_', 'Docker Hub personal access token (dckr_pat_…)', 'docker'],
+  ['glpat-', 'GitLab personal access token (glpat-…)', 'gitlab'],
 ]
+
+export type SecretVendor = 'github' | 'docker' | 'gitlab'
+
+/** The kind of a secret from its public prefix (never more of it), or undefined. */
+export function secretKind(secret: string): {prefix: string; kind: string; vendor: SecretVendor} | undefined {
+  const hit = KNOWN_PREFIXES.find(([prefix]) => secret.startsWith(prefix))
+  return hit ? {prefix: hit[0], kind: hit[1], vendor: hit[2]} : undefined
+}
 
 /** GHCR tokens are standard base64 of 'v1:<owner>/<repo>:<digits>' (registry-auth.md §2). */
 function ghcrRepository(token: string): string | undefined {

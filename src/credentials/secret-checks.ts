@@ -2,6 +2,7 @@
  * Shapes of a found secret that explain a rejection: a trailing newline, spaces, an e-mail as Docker Hub user name,
  * and which kind of token goes where. Pure; findings never quote the secret.
  */
+import {secretKind, type SecretVendor} from '../auth/jwt.js'
 import type {Finding} from '../trace/types.js'
 import type {Credential, RegistryKeyInfo} from './types.js'
 
@@ -33,6 +34,26 @@ export function secretShapeFindings(c: Credential, registry: RegistryKeyInfo, pl
       fix: 'Use your Docker ID (shown at hub.docker.com) as the user name, and a personal access token as the password.',
     })
   }
+  const kind = secretKind(secret.trim())
+  const vendor = registryVendor(registry)
+  if (kind && vendor && kind.vendor !== vendor) {
+    out.push({
+      code: 'credentials.secret.other-service',
+      severity: 'warn',
+      message: `the ${what} from ${place} is a ${kind.kind}: ${VENDOR_NAMES[vendor]} does not accept ${VENDOR_NAMES[kind.vendor]}'s tokens`,
+      fix: `Use a ${VENDOR_NAMES[vendor]} credential for ${registry.name}; check which secret the pipeline passes here.`,
+    })
+  } else if (kind?.prefix === 'github_pat_' && vendor === 'github') {
+    // GitHub's documentation for the Container registry: it authenticates with a personal access token (classic).
+    out.push({
+      code: 'credentials.ghcr.fine-grained-pat',
+      severity: 'warn',
+      message: `the ${what} from ${place} is a GitHub fine-grained personal access token (github_pat_…): GitHub Packages, ghcr.io included, accepts only classic tokens`,
+      fix: 'Create a classic personal access token (ghp_…) with read:packages (and write:packages to push), or use GITHUB_TOKEN with `permissions: packages: write` in Actions.',
+    })
+  } else if (kind) {
+    out.push({code: 'credentials.secret.kind', severity: 'info', message: `the ${what} from ${place} is a ${kind.kind}`})
+  }
   if (c.kind === 'identity-token') {
     out.push({
       code: 'credentials.identity-token',
@@ -47,4 +68,15 @@ export function secretShapeFindings(c: Credential, registry: RegistryKeyInfo, pl
     })
   }
   return out
+}
+
+const VENDOR_NAMES: Record<SecretVendor, string> = {github: 'GitHub', docker: 'Docker Hub', gitlab: 'GitLab'}
+
+/** Whose tokens this registry takes, where the host says so. */
+function registryVendor(registry: RegistryKeyInfo): SecretVendor | undefined {
+  const host = registry.host.toLowerCase()
+  if (registry.isDockerHub) return 'docker'
+  if (host === 'ghcr.io' || host === 'docker.pkg.github.com') return 'github'
+  if (host === 'registry.gitlab.com') return 'gitlab'
+  return undefined
 }

@@ -306,6 +306,30 @@ describe('resolveCredentials: order and explanations', () => {
     await assertNoSecrets(r)
   })
 
+  // failure-stories.md §8: the kind of token, from its public prefix only (never more of it).
+  const GHCR: RegistryKeyInfo = {host: 'ghcr.io', name: 'ghcr.io', configKey: 'ghcr.io', isDockerHub: false}
+  const kinds: Array<{name: string; registry: RegistryKeyInfo; password: string; code: string; says: RegExp}> = [
+    {name: 'a fine-grained GitHub token for ghcr.io', registry: GHCR, password: 'github_pat_fixture-0123456789', code: 'credentials.ghcr.fine-grained-pat', says: /accepts only classic tokens/},
+    {name: 'a GitHub token for Docker Hub', registry: HUB, password: 'ghp_fixture-0123456789', code: 'credentials.secret.other-service', says: /is a GitHub classic personal access token \(ghp_…\): Docker Hub does not accept GitHub's tokens/},
+    {name: 'a Docker Hub token for ghcr.io', registry: GHCR, password: 'dckr_pat_fixture-0123456789', code: 'credentials.secret.other-service', says: /GitHub does not accept Docker Hub's tokens/},
+    {name: 'a classic GitHub token for ghcr.io (right: just named)', registry: GHCR, password: 'ghp_fixture-0123456789', code: 'credentials.secret.kind', says: /is a GitHub classic personal access token \(ghp_…\)$/},
+    {name: 'a GitHub token for a registry of no known vendor (just named)', registry: EXAMPLE, password: 'ghp_fixture-0123456789', code: 'credentials.secret.kind', says: /GitHub classic/},
+  ]
+  for (const k of kinds) {
+    it(`the token kind: ${k.name}`, async () => {
+      const r = await resolve({registry: k.registry, flags: {username: 'octo', password: k.password}})
+      const kindCodes = codes(r).filter((c) => /secret\.(kind|other-service)|fine-grained/.test(c))
+      assert.deepEqual(kindCodes, [k.code])
+      assert.match(r.findings.find((f) => f.code === k.code)!.message, k.says)
+      await assertNoSecrets(r)
+    })
+  }
+
+  it('a password with no known prefix says nothing about its kind', async () => {
+    const r = await resolve({registry: GHCR, flags: {username: 'octo', password: 'fixture-plain-password'}})
+    assert.deepEqual(codes(r).filter((c) => /secret\.(kind|other-service)|fine-grained/.test(c)), [])
+  })
+
   it('never mutates the environment it is given', async () => {
     await sb.dockerConfig('creds-store.json')
     const env = Object.freeze({...sb.env})
