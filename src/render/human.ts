@@ -21,7 +21,7 @@ const BRIEF_FACTS: Partial<Record<Step['stage'], string[]>> = {
   probe: ['scheme', 'apiVersion', 'auth', 'realm', 'service', 'tls', 'presented', 'network', 'ratelimit-limit', 'ratelimit-remaining', 'docker-ratelimit-source', 'warning'],
   challenge: ['scopes', 'tokenUrl'],
   credentials: [],
-  token: ['requested', 'token', 'refreshToken', 'expiresIn', 'format', 'serverClockSkew', 'registryClockSkew'],
+  token: ['network', 'requested', 'token', 'refreshToken', 'expiresIn', 'format', 'serverClockSkew', 'registryClockSkew'],
   access: ['digest', 'rateLimit', 'uploadCancelled'],
   catalog: ['count', 'complete'],
   tags: ['count', 'complete'],

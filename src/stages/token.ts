@@ -117,7 +117,16 @@ export async function tokenStage(ctx: StageContext, input: TokenStageInput): Pro
   const last = ex.results.at(-1)!
   if (last.failure && !last.status) {
     findings.push(transportFinding('token', last.failure))
-    return {step: step('token', last.failure.message, {realm: c.realm}, exchanges, findings), result}
+    const facts: Record<string, unknown> = {realm: c.realm}
+    // The realm is often another host than the registry (auth.docker.io, gitlab.com, an internal name): show its
+    // network path per address family, as the probe does for the registry (failure-stories.md §12, §17).
+    if ((last.failure.code === 'refused' || last.failure.code === 'unreachable') && !exchanges.some((x) => x.connection)) {
+      const {checkNetworkPath, networkPathFacts, networkPathFindings} = await import('../http/network-path.js')
+      const path = await checkNetworkPath(realm.hostname, Number(realm.port) || (realm.protocol === 'http:' ? 80 : 443), {timeoutMs: Math.min(ctx.http.timeoutMs, 1000), lookup: ctx.lookup})
+      facts.network = networkPathFacts(path)
+      findings.push(...networkPathFindings(path, 'token'))
+    }
+    return {step: step('token', last.failure.message, facts, exchanges, findings), result}
   }
   if (!ex.response) {
     const refused = refusal(last, anonymous, c.realm)
@@ -260,6 +269,14 @@ function analyse(ctx: StageContext, input: TokenStageInput, result: TokenStageRe
             fix: m.missing.includes('push') ? 'The account may pull but not push here: ask for write access, or use a token with write scope.' : 'The account lacks these rights on the repository.',
             evidence: 'claim access',
           })
+        }
+      }
+      // failure-stories.md §7: a custom token server that writes the registry host into the name grants on a name
+      // the registry never asks about ("registry.corp/team/app" for "team/app").
+      for (const m of missing) {
+        const near = (claims.access ?? []).find((g) => g && typeof g === 'object' && g.type === m.type && typeof g.name === 'string' && g.name !== m.name && g.name.endsWith(`/${m.name}`) && /[.:]|^localhost$/.test(g.name.slice(0, g.name.length - m.name.length - 1).split('/')[0]!))
+        if (near) {
+          findings.push({code: 'token.access.host-prefixed', severity: 'warn', message: `the token grants ${Array.isArray(near.actions) ? near.actions.join(',') : '?'} on "${near.name}", not on "${m.name}": the name in the access claim carries a registry host, and the registry compares names exactly`, fix: 'Fix the token server: the access claim names the repository without the registry host (as in the scope the registry asked for).', evidence: 'claim access'})
         }
       }
     }

@@ -138,4 +138,18 @@ describe('probe over real loopback sockets', () => {
     assert.deepEqual(t.steps[0].facts.network, {host: `127.0.0.1:${plain.port}`, ipv4: t.steps[0].facts.network.ipv4, ipv6: 'no address'})
     assert.match(t.steps[0].facts.network.ipv4, /^127\.0\.0\.1 → connects \(\d+ ms\)$/)
   })
+
+  it('a realm nobody listens on: the token step is "refused", with the realm host\'s network path', async () => {
+    const port = await closedPort()
+    const registry = await serve(bearerPing(`http://127.0.0.1:${port}/token`, 'test'))
+    try {
+      const r = await runCli(['doctor', `http://${registry.host}/team/app`, '--json'])
+      assert.equal(r.code, 3, r.stdout + r.stderr)
+      const token = parseJsonOut(r).steps.find((s: {stage: string}) => s.stage === 'token')
+      assert.equal(token.findings[0].code, 'token.refused')
+      assert.deepEqual(token.facts.network, {host: `127.0.0.1:${port}`, ipv4: '127.0.0.1 → ECONNREFUSED', ipv6: 'no address'})
+    } finally {
+      await registry.close()
+    }
+  })
 })

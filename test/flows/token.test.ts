@@ -203,6 +203,28 @@ describe('token and doctor flows against registry fixtures', () => {
     assert.match(trace.verdict.fixes[0]!, /^Wait for the window to reset, or authenticate: an account gets its own, higher limit/)
   })
 
+  // failure-stories.md §7, a custom token server writing the wrong access claim. The registry side is distribution's
+  // (a 401 with error="insufficient_scope" when the claim does not cover the request); the token is made here.
+  for (const c of [
+    {name: 'a name with the registry host in it', access: [{type: 'repository', name: 'registry.custom.example/team/app', actions: ['pull']}], hostPrefixed: true},
+    {name: 'the right name with push but not pull', access: [{type: 'repository', name: 'team/app', actions: ['push']}], hostPrefixed: false},
+  ]) {
+    it(`a custom token server's access claim: ${c.name}`, async () => {
+      const b64 = (o: unknown) => Buffer.from(JSON.stringify(o)).toString('base64url')
+      const iat = FIXTURE_NOW() / 1000 - 5
+      const jwt = `${b64({alg: 'ES256', typ: 'JWT'})}.${b64({iss: 'custom', sub: 'ci', aud: 'custom-registry', iat, nbf: iat, exp: iat + 300, access: c.access})}.${'s'.repeat(86)}`
+      const headers = {'docker-distribution-api-version': 'registry/2.0', 'content-type': 'application/json'}
+      nock('https://registry.custom.example').get('/v2/').reply(401, '{"errors":[{"code":"UNAUTHORIZED","message":"authentication required"}]}', {...headers, 'www-authenticate': 'Bearer realm="https://auth.custom.example/token",service="custom-registry"'})
+      nock('https://auth.custom.example').get('/token').query(true).reply(200, {token: jwt, expires_in: 300})
+      nock('https://registry.custom.example').head('/v2/team/app/manifests/latest').reply(401, undefined, {...headers, 'www-authenticate': 'Bearer realm="https://auth.custom.example/token",service="custom-registry",scope="repository:team/app:pull",error="insufficient_scope"'})
+      nock('https://registry.custom.example').get('/v2/team/app/manifests/latest').reply(401, '{"errors":[{"code":"DENIED","message":"requested access to the resource is denied"}]}', {...headers, 'www-authenticate': 'Bearer realm="https://auth.custom.example/token",service="custom-registry",scope="repository:team/app:pull",error="insufficient_scope"'})
+      const trace = await doctorFlow(new HttpClient(), 'registry.custom.example/team/app', ['pull'], {credentials: creds({username: 'ci', password: 'fixture-pw'}), now: FIXTURE_NOW})
+      assert.ok(codes(trace).includes('token.scope.missing-action'), codes(trace).join(', '))
+      assert.equal(codes(trace).includes('token.access.host-prefixed'), c.hostPrefixed, codes(trace).join(', '))
+      if (c.hostPrefixed) assert.match(stage(trace, 'token').findings.find((f) => f.code === 'token.access.host-prefixed')!.message, /grants pull on "registry\.custom\.example\/team\/app", not on "team\/app"/)
+    })
+  }
+
   it('a token endpoint that answers 200 without a token is a protocol error (exit 5)', async () => {
     hubPing()
     nock('https://auth.docker.io').get('/token').query(true).reply(200, {details: 'ok'})
