@@ -125,3 +125,12 @@ export function networkPathFacts(path: NetworkPath): Record<string, unknown> {
   const family = (f: FamilyPath) => (f.addresses.length === 0 ? 'no address' : `${f.addresses.join(', ')} → ${f.connect?.ok ? `connects (${f.connect.ms} ms)` : (f.connect?.code ?? 'not tried')}`)
   return path.lookupError ? {host: path.host, lookup: path.lookupError} : {host: `${path.host}:${path.port}`, ipv4: family(path.ipv4), ipv6: family(path.ipv6)}
 }
+
+/**
+ * For a stage whose connection was refused or unreachable: the host's network path as a fact, and the dual-stack
+ * findings. Within `timeoutMs` (the callers give a second, keeping the verdict within --timeout plus a second).
+ */
+export async function explainConnectFailure(host: string, port: number, stage: string, opts: {timeoutMs: number; lookup?: Lookup}): Promise<{network: Record<string, unknown>; findings: Finding[]}> {
+  const path = await checkNetworkPath(host, port, opts)
+  return {network: networkPathFacts(path), findings: networkPathFindings(path, stage)}
+}

@@ -77,11 +77,11 @@ export async function probe(ctx: StageContext, registry: RegistryAddress, opts: 
       }
     }
     if ((decisive.code === 'refused' || decisive.code === 'unreachable') && !exchanges.some((x) => x.connection)) {
-      const {checkNetworkPath, networkPathFacts, networkPathFindings} = await import('../http/network-path.js')
+      const {explainConnectFailure} = await import('../http/network-path.js')
       const port = registry.port ?? (registry.scheme === 'http' ? 80 : 443)
-      const path = await checkNetworkPath(registry.hostname, port, {timeoutMs: Math.min(ctx.http.timeoutMs, 1000), lookup: ctx.lookup})
-      facts.network = networkPathFacts(path)
-      findings.push(...networkPathFindings(path, 'probe'))
+      const path = await explainConnectFailure(registry.hostname, port, 'probe', {timeoutMs: Math.min(ctx.http.timeoutMs, 1000), lookup: ctx.lookup})
+      facts.network = path.network
+      findings.push(...path.findings)
     }
     return {step: step('probe', decisive.message, facts, exchanges, findings), result}
   }

@@ -121,10 +121,10 @@ export async function tokenStage(ctx: StageContext, input: TokenStageInput): Pro
     // The realm is often another host than the registry (auth.docker.io, gitlab.com, an internal name): show its
     // network path per address family, as the probe does for the registry (failure-stories.md §12, §17).
     if ((last.failure.code === 'refused' || last.failure.code === 'unreachable') && !exchanges.some((x) => x.connection)) {
-      const {checkNetworkPath, networkPathFacts, networkPathFindings} = await import('../http/network-path.js')
-      const path = await checkNetworkPath(realm.hostname, Number(realm.port) || (realm.protocol === 'http:' ? 80 : 443), {timeoutMs: Math.min(ctx.http.timeoutMs, 1000), lookup: ctx.lookup})
-      facts.network = networkPathFacts(path)
-      findings.push(...networkPathFindings(path, 'token'))
+      const {explainConnectFailure} = await import('../http/network-path.js')
+      const path = await explainConnectFailure(realm.hostname, Number(realm.port) || (realm.protocol === 'http:' ? 80 : 443), 'token', {timeoutMs: Math.min(ctx.http.timeoutMs, 1000), lookup: ctx.lookup})
+      facts.network = path.network
+      findings.push(...path.findings)
     }
     return {step: step('token', last.failure.message, facts, exchanges, findings), result}
   }
