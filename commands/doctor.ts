@@ -25,6 +25,7 @@ is denied", "unauthorized: authentication required", "toomanyrequests" or an x50
     push: Flags.boolean({description: 'Also prove push (opens a blob upload session and cancels it).'}),
     actions: Flags.string({description: 'Actions to prove, comma-separated (pull, push); --push adds push.', helpValue: 'pull,push'}),
     oauth: Flags.boolean({description: 'Use the OAuth2 POST (grant_type=password) even with a password.'}),
+    blob: Flags.boolean({description: 'Also fetch one blob as a pull does, following the registry\'s redirect to its storage host by host (a manifest GET: on Docker Hub it counts as a pull).'}),
     'via-daemon': Flags.boolean({description: 'Add the Docker daemon\'s view (its proxy, CA files, insecure registries, mirrors) as a stage: docker pulls and pushes from the daemon, not this shell.'}),
     'docker-host': Flags.string({description: 'Docker daemon for --via-daemon (default $DOCKER_HOST or unix:///var/run/docker.sock).', helpValue: 'unix://PATH|tcp://HOST:PORT'}),
     'docker-error': Flags.string({description: 'Paste docker\'s error message: regprobe names its stage and cause, and says whether it sees the same (a "dial tcp ADDR" is tried from here, with each address family of the registry).', helpValue: 'TEXT'}),
@@ -40,6 +41,7 @@ is denied", "unauthorized: authentication required", "toomanyrequests" or an x50
     await this.emit(await doctorFlow(http, args.ref, actions, {
       plainHttp: flags['plain-http'],
       oauth: flags.oauth,
+      blob: flags.blob,
       credentials,
       caCert: flags['ca-cert'],
       viaDaemon: flags['via-daemon'] ? {host: flags['docker-host'], timeoutMs: http.timeoutMs} : undefined,

@@ -20,6 +20,8 @@ export interface TokenFlowOptions extends FlowOptions {
   caCert?: string
   /** doctor: prove every action (push by opening and cancelling an upload); token: use the token for pull only. */
   proveActions?: string[]
+  /** doctor --blob: also fetch a blob, following the registry's redirect to its storage. */
+  blob?: boolean
 }
 
 export interface TokenFlowResult {
@@ -64,7 +66,7 @@ export async function tokenFlow(http: HttpClient, command: string, input: string
           return {authorization: ex.response ? `Bearer ${ex.response.token}` : undefined, exchanges: ex.results.flatMap((r) => r.exchanges)}
         }
       : undefined
-    const a = await accessStage(ctx, {baseUrl: p.result.baseUrl, ref, actions: prove.filter((x) => actions.includes(x)), authorization: tok?.authorization, anonymous: !cred.credential, scheme: ch?.scheme, cleanup})
+    const a = await accessStage(ctx, {baseUrl: p.result.baseUrl, ref, actions: prove.filter((x) => actions.includes(x)), authorization: tok?.authorization, anonymous: !cred.credential, scheme: ch?.scheme, cleanup, blob: opts.blob})
     steps.push(a.step)
   }
   const okHeadline = ref ? `${actions.join(' and ')} of ${ref.canonical} ${prove.length > 1 ? 'proven' : 'works'}${cred.credential ? ` as ${describeUser(cred.credential)}` : ' anonymously'}` : `token issued for ${registry.host}`

@@ -98,9 +98,19 @@ export function redactHeaders(headers: Record<string, string>, box: SecretBox): 
     if (box.disabled) out[lower] = v
     else if (lower === 'authorization' || lower === 'proxy-authorization') out[lower] = redactAuthorization(v)
     else if (SECRET_HEADERS.has(lower)) out[lower] = describeRedacted(redactSecret(v, 'opaque'))
+    // A redirect to object storage carries a presigned URL: its signature grants the object to whoever holds it.
+    else if (lower === 'location' || lower === 'content-location') out[lower] = redactLocation(v, box)
     else out[lower] = box.scrub(v)
   }
   return out
+}
+
+/** A Location value, absolute or relative, with its query values redacted as a request URL's are. */
+function redactLocation(value: string, box: SecretBox): string {
+  if (/^[a-z][a-z0-9+.-]*:/i.test(value)) return redactUrl(value, box)
+  const base = 'http://relative.invalid'
+  const absolute = redactUrl(new URL(value, `${base}/`).toString(), box)
+  return absolute.startsWith(base) && value.startsWith('/') ? absolute.slice(base.length) : box.scrub(value.includes('?') ? value.split('?')[0]! : value)
 }
 
 export function redactUrl(url: string, box: SecretBox): string {

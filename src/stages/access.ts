@@ -27,6 +27,8 @@ export interface AccessInput {
    * a token for it (recording its exchanges) so that proving push leaves nothing behind.
    */
   cleanup?: () => Promise<{authorization?: string; exchanges: Exchange[]}>
+  /** doctor --blob: after the manifest, fetch a blob through the registry's redirect to its storage. */
+  blob?: boolean
 }
 
 export interface AccessOutcome {
@@ -78,6 +80,17 @@ export async function accessStage(ctx: StageContext, input: AccessInput): Promis
         }
         if (h.get('docker-content-digest')) facts.digest = h.get('docker-content-digest')
         if (h.get('content-type') && r.status === 200) facts.mediaType = h.get('content-type')
+      }
+      if (o.ok && input.blob) {
+        const {blobCheck} = await import('./blob.js')
+        const b = await blobCheck(ctx, {baseUrl: input.baseUrl, repository: ref.repository, reference: ref.reference, accept: MANIFEST_ACCEPT, authorization: input.authorization})
+        exchanges.push(...b.exchanges)
+        Object.assign(facts, b.facts)
+        findings.push(...b.findings)
+        if (b.findings.some((f) => f.severity === 'error')) {
+          o.ok = false
+          o.finding = b.findings.find((f) => f.severity === 'error')
+        }
       }
     } else if (action === 'push') {
       const r = await ctx.http.send({method: 'POST', url: `${input.baseUrl}/v2/${ref.repository}/blobs/uploads/`, headers: {'content-length': '0', ...auth}})
