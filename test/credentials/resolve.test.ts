@@ -222,6 +222,25 @@ describe('resolveCredentials: order and explanations', () => {
     assert.deepEqual(r.rows.map((x) => x.outcome).slice(0, 2), ['not-found', 'not-found'])
   })
 
+  it('--authfile that cannot be read (a directory here: root reads any mode) is an error, and nothing else is read', async () => {
+    await sb.dockerConfig('inline-auths.json')
+    const dir = join(sb.dir, 'auth-dir')
+    await mkdir(dir)
+    const r = await resolve({authFile: dir})
+    assert.equal(r.credential, undefined)
+    const f = r.findings.find((x) => x.code === 'credentials.authfile.unreadable')
+    assert.equal(f?.severity, 'error')
+    assert.match(f!.message, /cannot be read \(it is a directory\); podman and skopeo fail on it$/)
+  })
+
+  it('--authfile that is not JSON is an error naming the problem, as podman stops on it', async () => {
+    const file = join(sb.dir, 'broken-auth.json')
+    await writeFile(file, '{"auths": {"docker.io": ')
+    const r = await resolve({authFile: file})
+    assert.equal(r.credential, undefined)
+    assert.equal(r.findings.find((x) => x.code === 'credentials.authfile.malformed')?.severity, 'error')
+  })
+
   it('--authfile with credHelpers runs the helper with the bare registry name', async () => {
     const file = await sb.authJson('with-helper.json', {auths: {}, credHelpers: {'docker.io': 'regprobe-test'}})
     await sb.storeInHelper({'docker.io': {Username: 'hubuser', Secret: 'fixture-podman-helper-pw'}})
