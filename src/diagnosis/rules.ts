@@ -119,7 +119,7 @@ export const RULES: Rule[] = [
     apply: (i) => {
       const p = stepOf(i, 'probe')
       return p?.facts.scheme === 'http' && !i.registry.isLoopback
-        ? {code: 'insecure.docker-needs-config', severity: 'warn', message: `${i.registry.host} speaks plain HTTP: docker refuses it ("http: server gave HTTP response to HTTPS client") unless it is listed in the daemon's "insecure-registries"`, fix: `Add "${i.registry.host}" to "insecure-registries" in /etc/docker/daemon.json and restart dockerd, or serve the registry over TLS.`}
+        ? {code: 'insecure.docker-needs-config', severity: 'warn', message: `${i.registry.host} speaks plain HTTP: docker refuses it ("http: server gave HTTP response to HTTPS client") unless it is listed in the daemon's "insecure-registries"`, fix: `Serve the registry over TLS, or tell each client: docker — add "${i.registry.host}" to "insecure-registries" in /etc/docker/daemon.json and restart dockerd; podman, skopeo, buildah — [[registry]] location = "${i.registry.host}" with insecure = true in /etc/containers/registries.conf (or --tls-verify=false per command); containerd and nerdctl — /etc/containerd/certs.d/${i.registry.host}/hosts.toml with server = "http://${i.registry.host}" (nerdctl: --insecure-registry).`}
         : undefined
     },
   },

@@ -144,7 +144,8 @@ export class HttpClient {
       },
       timing: {startMs: round(start - this.t0), totalMs: 0},
     }
-    const proxy = proxyFor(req.url, this.env).proxy
+    const {proxy, noProxyMatch} = proxyFor(req.url, this.env)
+    const route = proxy ? {proxy} : noProxyMatch ? {noProxy: noProxyMatch} : {}
     const controller = new AbortController()
     let timedOut = false
     const timer = setTimeout(() => {
@@ -173,7 +174,7 @@ export class HttpClient {
         headers: redactHeaders(headersRecord(res.headers), this.secrets),
         ...(req.method === 'HEAD' && buf.length === 0 ? {} : {body: this.recordBody(buf.length, text, json, contentType, truncated)}),
       }
-      if (connection) exchange.connection = {...connection, ...(proxy ? {proxy} : {})}
+      if (connection) exchange.connection = {...connection, ...route}
       exchange.timing = {startMs: round(start - this.t0), ...(connectMs === undefined ? {} : {connectMs: round(connectMs)}), ttfbMs: round(ttfb - start), totalMs: round(end - start)}
       const result: Omit<HttpResult, 'exchanges'> = {exchange, status: res.status, headers: res.headers, text, json, url: req.url}
       if (truncated) {
@@ -190,7 +191,7 @@ export class HttpClient {
       exchange.error = {code: failure.code, message: failure.message}
       exchange.timing.totalMs = round(performance.now() - start)
       const {connection} = watch.result()
-      if (connection) exchange.connection = connection
+      if (connection) exchange.connection = {...connection, ...route}
       return {exchange, failure, url: req.url}
     } finally {
       clearTimeout(timer)

@@ -72,7 +72,7 @@ function renderExchange(x: Exchange, opts: HumanOptions, c: ChalkInstance): stri
   const res = x.response
   const status = res ? `${res.status} ${res.statusText}`.trim() : c.red(x.error?.code ?? 'no answer')
   const conn = x.connection
-  const connText = conn ? `, ${conn.reused ? 'reused' : 'new'} connection${conn.tlsVersion ? ` ${conn.tlsVersion}` : ''}${conn.proxy ? ` via ${conn.proxy.url} (${conn.proxy.from})` : ''}` : ''
+  const connText = conn ? `, ${conn.reused ? 'reused' : 'new'} connection${conn.tlsVersion ? ` ${conn.tlsVersion}` : ''}${conn.proxy ? ` via ${conn.proxy.url} (${conn.proxy.from})` : conn.noProxy ? `, direct: ${conn.noProxy.from} has ${conn.noProxy.entry}` : ''}` : ''
   lines.push(`${PAD}${c.bold(x.request.method)} ${x.request.url} → ${status} ${c.dim(`(${x.timing.totalMs} ms${connText})`)}`)
   for (const [k, v] of Object.entries(x.request.headers)) if (opts.verbose || KEY_REQUEST_HEADERS.includes(k)) lines.push(`${PAD}  ${c.dim('>')} ${k}: ${v}`)
   if (x.request.body && opts.verbose) lines.push(`${PAD}  ${c.dim('>')} ${truncate(x.request.body, 400)}`)

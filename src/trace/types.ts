@@ -85,6 +85,8 @@ export interface ConnectionFacts {
   certificate?: CertificateFacts
   /** Proxy used for this request, with the variable it came from. */
   proxy?: { url: string; from: string }
+  /** A proxy variable is set, but this NO_PROXY entry sent the request direct (failure-stories.md §15). */
+  noProxy?: { entry: string; from: string }
 }
 
 export interface Exchange {

@@ -108,6 +108,13 @@ describe('diagnosis rules', () => {
     assert.deepEqual(cases.map((c) => c.rule).sort(), RULES.map((r) => r.code).sort())
   })
 
+  it('insecure.docker-needs-config tells docker, podman/skopeo and containerd/nerdctl users what to set (failure-stories §13)', () => {
+    const f = diagnose(cases.find((c) => c.rule === 'insecure.docker-needs-config')!.fires).find((x) => x.code === 'insecure.docker-needs-config')!
+    assert.match(f.fix!, /"insecure-registries" in \/etc\/docker\/daemon\.json/)
+    assert.match(f.fix!, /insecure = true in \/etc\/containers\/registries\.conf \(or --tls-verify=false per command\)/)
+    assert.match(f.fix!, /\/etc\/containerd\/certs\.d\/registry\.corp:5000\/hosts\.toml with server = "http:\/\/registry\.corp:5000"/)
+  })
+
   for (const c of cases) {
     it(`${c.rule}: fires on its story, and stays quiet when ${c.why}`, () => {
       const fired = diagnose(c.fires).map((f) => f.code)

@@ -152,4 +152,15 @@ describe('probe over real loopback sockets', () => {
       await registry.close()
     }
   })
+
+  it('a proxy variable with a NO_PROXY entry for the registry: the request goes direct, and each exchange says which entry did it', async () => {
+    const unusedProxy = `http://127.0.0.1:${await closedPort()}`
+    const env = {HTTP_PROXY: unusedProxy, NO_PROXY: 'localhost,127.0.0.1'}
+    const [json, human] = await Promise.all([runCli(['probe', `http://${plain.host}`, '--json'], {env}), runCli(['probe', `http://${plain.host}`], {env})])
+    assert.equal(json.code, 0, json.stdout + json.stderr)
+    const conn = parseJsonOut(json).steps[0].exchanges[0].connection
+    assert.deepEqual(conn.noProxy, {entry: '127.0.0.1', from: 'NO_PROXY'})
+    assert.equal(conn.proxy, undefined)
+    assert.match(human.stdout, /new connection, direct: NO_PROXY has 127\.0\.0\.1\)/)
+  })
 })
