@@ -51,7 +51,7 @@ async function listFlow(http: HttpClient, command: 'catalog' | 'tags', input: st
   const cred = await credentialsFor(registry, repository, opts.credentials, http.secrets)
   steps.push(cred.step)
   const reached = !!p.result.baseUrl && !p.result.failure
-  const tokenInput: TokenStageInput = {registry, challenge: c.result.challenge, scopes: c.result.scopes, credential: cred.credential, oauth: opts.oauth, plainHttp: opts.plainHttp, registryDate: p.result.serverDate}
+  const tokenInput: TokenStageInput = {registry, challenge: c.result.challenge, scopes: c.result.scopes, credential: cred.credential, oauth: opts.oauth, plainHttp: opts.plainHttp, registryClockSkewS: p.result.clockSkewS}
   let token
   if (!reached) steps.push(skipped('token', 'skipped: the probe did not reach a registry'))
   else {

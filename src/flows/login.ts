@@ -51,7 +51,7 @@ export async function loginFlow(http: HttpClient, registryInput: string, opts: L
   else if (challenge?.scheme !== 'bearer') steps.push(skipped('token', challenge ? `skipped: ${challenge.scheme} auth has no token exchange` : 'skipped: the registry asks for no credentials'))
   else if (!cred.credential) steps.push(skipped('token', 'skipped: no credentials to exchange'))
   else {
-    const t = await tokenStage(ctx, {registry, challenge, scopes: [], credential: cred.credential, oauth: opts.oauth, plainHttp: opts.plainHttp, login: true, registryDate: p.result.serverDate})
+    const t = await tokenStage(ctx, {registry, challenge, scopes: [], credential: cred.credential, oauth: opts.oauth, plainHttp: opts.plainHttp, login: true, registryClockSkewS: p.result.clockSkewS})
     steps.push(t.step)
     token = t.result
   }

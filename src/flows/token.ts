@@ -47,7 +47,7 @@ export async function tokenFlow(http: HttpClient, command: string, input: string
   if (p.result.failure || !p.result.baseUrl) {
     steps.push(skipped('token', 'skipped: the probe did not reach a registry'))
   } else {
-    const t = await tokenStage(ctx, {registry, challenge: c.result.challenge, scopes: c.result.scopes, credential: cred.credential, oauth: opts.oauth, plainHttp: opts.plainHttp, registryDate: p.result.serverDate})
+    const t = await tokenStage(ctx, {registry, challenge: c.result.challenge, scopes: c.result.scopes, credential: cred.credential, oauth: opts.oauth, plainHttp: opts.plainHttp, registryClockSkewS: p.result.clockSkewS})
     steps.push(t.step)
     tok = t.result
   }
@@ -66,7 +66,7 @@ export async function tokenFlow(http: HttpClient, command: string, input: string
           return {authorization: ex.response ? `Bearer ${ex.response.token}` : undefined, exchanges: ex.results.flatMap((r) => r.exchanges)}
         }
       : undefined
-    const a = await accessStage(ctx, {baseUrl: p.result.baseUrl, ref, actions: prove.filter((x) => actions.includes(x)), authorization: tok?.authorization, anonymous: !cred.credential, scheme: ch?.scheme, cleanup, blob: opts.blob})
+    const a = await accessStage(ctx, {baseUrl: p.result.baseUrl, ref, actions: prove.filter((x) => actions.includes(x)), authorization: tok?.authorization, anonymous: !cred.credential, scheme: ch?.scheme, cleanup, blob: opts.blob, tokenGrantsAll: tok?.comparison ? tok.comparison.every((x) => x.missing.length === 0) : undefined})
     steps.push(a.step)
   }
   const okHeadline = ref ? `${actions.join(' and ')} of ${ref.canonical} ${prove.length > 1 ? 'proven' : 'works'}${cred.credential ? ` as ${describeUser(cred.credential)}` : ' anonymously'}` : `token issued for ${registry.host}`

@@ -43,7 +43,7 @@ export async function checkNetworkPath(host: string, port: number, opts: {timeou
     records = [{address: bare, family: isIP(bare)}]
   } else {
     try {
-      records = await (opts.lookup ?? systemLookup)(bare)
+      records = await withTimeout((opts.lookup ?? systemLookup)(bare), opts.timeoutMs)
     } catch (error) {
       path.lookupError = (error as NodeJS.ErrnoException).code ?? (error as Error).message
       return path
@@ -60,6 +60,15 @@ export async function checkNetworkPath(host: string, port: number, opts: {timeou
     }),
   )
   return path
+}
+
+/** The system resolver has its own (long) timeout; the caller's bound wins. */
+function withTimeout<T>(p: Promise<T>, ms: number): Promise<T> {
+  let timer: NodeJS.Timeout | undefined
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(Object.assign(new Error('lookup timed out'), {code: 'ETIMEDOUT'})), ms)
+  })
+  return Promise.race([p, timeout]).finally(() => clearTimeout(timer))
 }
 
 /** getaddrinfo, as Node's own connections (and docker's, through the system resolver) see the name. */

@@ -53,8 +53,13 @@ function chainOf(leaf: DetailedPeerCertificate): PresentedChain | undefined {
     certificates.push({subject: name(c.subject), issuer: name(c.issuer), validTo: new Date(c.valid_to).toISOString()})
   }
   const anchor = certificates.at(-1)!.issuer
-  const interceptor = certificates.map((c) => `${c.subject} ${c.issuer}`).join(' ').match(INTERCEPTORS)?.[0]
+  const interceptor = interceptorOf(certificates)
   return {certificates, anchor, ...(interceptor ? {interceptor} : {})}
+}
+
+/** Issuers only: a vendor's own registry (a leaf for registry.sophos.example) is not an interception. */
+export function interceptorOf(certificates: PresentedCertificate[]): string | undefined {
+  return certificates.map((c) => c.issuer).join(' ').match(INTERCEPTORS)?.[0]
 }
 
 function name(o: unknown): string {

@@ -105,12 +105,23 @@ export function redactHeaders(headers: Record<string, string>, box: SecretBox): 
   return out
 }
 
+/** Query keys whose values are not secret (recorded as they are). */
+export function isSafeQueryKey(key: string): boolean {
+  return SAFE_QUERY_KEYS.has(key.toLowerCase())
+}
+
 /** A Location value, absolute or relative, with its query values redacted as a request URL's are. */
 function redactLocation(value: string, box: SecretBox): string {
+  const withoutQuery = () => box.scrub(value.split('?')[0]!)
   if (/^[a-z][a-z0-9+.-]*:/i.test(value)) return redactUrl(value, box)
   const base = 'http://relative.invalid'
-  const absolute = redactUrl(new URL(value, `${base}/`).toString(), box)
-  return absolute.startsWith(base) && value.startsWith('/') ? absolute.slice(base.length) : box.scrub(value.includes('?') ? value.split('?')[0]! : value)
+  let absolute: string
+  try {
+    absolute = redactUrl(new URL(value, `${base}/`).toString(), box)
+  } catch {
+    return withoutQuery()
+  }
+  return absolute.startsWith(base) && value.startsWith('/') && !value.startsWith('//') ? absolute.slice(base.length) : withoutQuery()
 }
 
 export function redactUrl(url: string, box: SecretBox): string {

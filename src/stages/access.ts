@@ -29,6 +29,8 @@ export interface AccessInput {
   cleanup?: () => Promise<{authorization?: string; exchanges: Exchange[]}>
   /** doctor --blob: after the manifest, fetch a blob through the registry's redirect to its storage. */
   blob?: boolean
+  /** The token's access claim covers every requested action (undefined when the token is opaque). */
+  tokenGrantsAll?: boolean
 }
 
 export interface AccessOutcome {
@@ -148,9 +150,10 @@ function judge(r: HttpResult, action: 'pull' | 'push', input: AccessInput): Acce
     f.evidence = `WWW-Authenticate: ${r.headers?.get('www-authenticate')}`
   } else if (status === 401 && challenge?.error === 'invalid_token') {
     f = {code: `access.invalid-token`, severity: 'error', exitCode: ExitCode.AUTHENTICATION, message: `the registry rejected the token as invalid_token (expired, wrong audience or issuer, or a bad signature): docker says "unauthorized: authentication required"`, fix: 'Compare the token\'s exp/nbf with the clocks, and its aud/iss with the registry\'s auth.token settings (see the token step).', evidence: `WWW-Authenticate: ${r.headers?.get('www-authenticate')}`}
-  } else if (status === 401 && !anon && input.authorization?.startsWith('Bearer ') && challenge && !challenge.error) {
+  } else if (status === 401 && !anon && input.tokenGrantsAll === true && input.authorization?.startsWith('Bearer ') && challenge && !challenge.error) {
     // A registry that reads a token answers a bad one with error="invalid_token" and a weak one with
     // error="insufficient_scope"; a plain challenge is what it says to a request without any Authorization header.
+    // Only said when the token's own claim grants the action: some registries (Quay) answer a weak token plainly too.
     f = {code: 'access.token-not-seen', severity: 'error', exitCode: ExitCode.AUTHENTICATION, message: `the registry answered 401 with a plain challenge, as if no token had been sent, although the request carried the token the realm issued${said ? ` (${said})` : ''}`, fix: 'A proxy or load balancer in front of the registry may strip the Authorization header (check its configuration, e.g. nginx proxy_set_header), or the registry does not trust tokens from this realm.', evidence: `WWW-Authenticate: ${r.headers?.get('www-authenticate')}`}
   } else if (status === 401) {
     f = anon || !input.authorization

@@ -56,16 +56,24 @@ export async function blobCheck(ctx: StageContext, input: BlobInput): Promise<Bl
 function hops(r: HttpResult): string {
   return r.exchanges
     .map((x) => {
-      const u = new URL(x.request.url)
       const carried = 'authorization' in x.request.headers ? 'with Authorization' : 'no Authorization'
-      return `${u.host} (${carried}) → ${x.response?.status ?? x.error?.code ?? '?'}`
+      return `${hostOf(x.request.url)} (${carried}) → ${x.response?.status ?? x.error?.code ?? '?'}`
     })
     .join('; ')
 }
 
+/** The host of a recorded (redacted) URL; a secret scrubbed out of the authority leaves it unparsable. */
+function hostOf(url: string): string {
+  try {
+    return new URL(url).host
+  } catch {
+    return /^[a-z]+:\/\/([^/?#]*)/i.exec(url)?.[1] ?? '(unknown host)'
+  }
+}
+
 function judgeBlob(r: HttpResult, registryHost: string): Finding | undefined {
-  const last = r.exchanges.at(-1)
-  const host = last ? new URL(last.request.url).host : registryHost
+  // r.url is the last hop as requested (not the recorded, redacted copy).
+  const host = hostOf(r.url)
   const redirected = host !== registryHost
   if (r.failure && !r.status) {
     if (!redirected) return transportFinding('access.blob', r.failure)
@@ -80,7 +88,7 @@ function judgeBlob(r: HttpResult, registryHost: string): Finding | undefined {
   const storage = storageError(r.text)
   const said = storage ? `${storage.code}${storage.message ? `: ${storage.message}` : ''}` : (r.text ?? '').trim().slice(0, 120)
   if (!redirected) {
-    return {code: 'access.blob.refused', severity: 'error', exitCode: r.status === 404 ? ExitCode.NOT_FOUND : ExitCode.DENIED, message: `the registry refused the blob (${r.status}${said ? `: ${said}` : ''}) although it served the manifest`}
+    return {code: 'access.blob.registry-refused', severity: 'error', exitCode: r.status === 404 ? ExitCode.NOT_FOUND : ExitCode.DENIED, message: `the registry refused the blob (${r.status}${said ? `: ${said}` : ''}) although it served the manifest`}
   }
   return {
     code: 'access.blob.storage.rejected',

@@ -25,6 +25,8 @@ export interface ProbeResult {
   fellBackToHttp: boolean
   /** The registry's clock, from its Date header. */
   serverDate?: string
+  /** The registry's clock minus this machine's, in seconds, measured when its answer arrived (Date has 1 s steps). */
+  clockSkewS?: number
 }
 
 /** Docker's order: the scheme the user named, else HTTPS, and for loopback hosts HTTP after a failed HTTPS. */
@@ -93,6 +95,8 @@ export async function probe(ctx: StageContext, registry: RegistryAddress, opts: 
   result.baseUrl = `${scheme}://${registry.host}`
   result.apiVersion = headers.get('docker-distribution-api-version') ?? undefined
   result.serverDate = headers.get('date') ?? undefined
+  const registryTime = result.serverDate ? Date.parse(result.serverDate) : Number.NaN
+  if (Number.isFinite(registryTime)) result.clockSkewS = Math.round((registryTime - ctx.now()) / 1000)
   if (firstFailure && scheme === 'http') {
     result.fellBackToHttp = true
     findings.push({

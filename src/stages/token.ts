@@ -26,8 +26,8 @@ export interface TokenStageInput {
   plainHttp?: boolean
   /** docker login's request: offline_token=true, client_id=docker, no scope. */
   login?: boolean
-  /** The registry's Date header from the probe: the clock that will judge the token's nbf and exp. */
-  registryDate?: string
+  /** The registry's clock minus this machine's (from the probe): the clock that will judge the token's nbf and exp. */
+  registryClockSkewS?: number
 }
 
 export interface TokenStageResult {
@@ -192,7 +192,8 @@ function analyse(ctx: StageContext, input: TokenStageInput, result: TokenStageRe
   }
   // The registry's clock is the one that judges the token (failure-stories.md §11): a token server ahead of the
   // registry issues tokens the registry finds not yet valid, whatever this machine's clock says.
-  const registrySkew = input.registryDate ? Math.round(Date.parse(input.registryDate) / 1000 - nowS) : Number.NaN
+  // Measured when each answer arrived: the seconds between the probe and the token response are not skew.
+  const registrySkew = input.registryClockSkewS ?? Number.NaN
   if (Number.isFinite(registrySkew)) {
     facts.registryClockSkew = `${registrySkew} s`
     if (Number.isFinite(issuerSkew) && Math.abs(issuerSkew - registrySkew) > CLOCK_SKEW_WARN_S) {

@@ -14,7 +14,6 @@ const CONFIG = Buffer.from('{"architecture":"amd64","os":"linux","rootfs":{"type
 const CONFIG_DIGEST = `sha256:${createHash('sha256').update(CONFIG).digest('hex')}`
 const MANIFEST = JSON.stringify({schemaVersion: 2, mediaType: 'application/vnd.oci.image.manifest.v1+json', config: {mediaType: 'application/vnd.oci.image.config.v1+json', digest: CONFIG_DIGEST, size: CONFIG.length}, layers: []})
 const SIGNATURE = 'presigned-signature-0123456789abcdef'
-const BASIC = `Basic ${Buffer.from('alice:wonderland').toString('base64')}`
 
 function s3Error(code: string, message: string): string {
   return `<?xml version="1.0" encoding="UTF-8"?>\n<Error><Code>${code}</Code><Message>${message}</Message><RequestId>4442587FB7D0A2F9</RequestId></Error>`
@@ -22,7 +21,7 @@ function s3Error(code: string, message: string): string {
 
 describe('doctor --blob: the redirect to object storage, host by host', () => {
   let storage: Running
-  let policy: 'ok' | 'deny' = 'ok'
+  let policy: 'ok' | 'deny' | 'signature' = 'ok'
   let registry: Running
   let target = ''
   before(async () => {
@@ -31,6 +30,11 @@ describe('doctor --blob: the redirect to object storage, host by host', () => {
       if (req.headers.authorization) {
         res.writeHead(400, {'content-type': 'application/xml'})
         return void res.end(s3Error('InvalidArgument', 'Only one auth mechanism allowed; only the X-Amz-Algorithm query parameter, Signature query string parameter or the Authorization header should be specified'))
+      }
+      if (policy === 'signature') {
+        // S3 repeats what it was given, the signature included (SignatureDoesNotMatch error body).
+        res.writeHead(403, {'content-type': 'application/xml'})
+        return void res.end(s3Error('SignatureDoesNotMatch', `The request signature we calculated does not match the signature you provided.</Message><SignatureProvided>${url.searchParams.get('X-Amz-Signature')}</SignatureProvided><Message2>`))
       }
       if (policy === 'deny' || url.searchParams.get('X-Amz-Signature') !== SIGNATURE) {
         res.writeHead(403, {'content-type': 'application/xml'})
@@ -41,7 +45,7 @@ describe('doctor --blob: the redirect to object storage, host by host', () => {
     })
     target = `http://${storage.host}`
     registry = await serve((req, res) => {
-      if (req.headers.authorization !== BASIC) {
+      if (!req.headers.authorization?.startsWith('Basic ') || !Buffer.from(req.headers.authorization.slice(6), 'base64').toString().startsWith('alice:')) {
         res.writeHead(401, {...REGISTRY_HEADERS, 'www-authenticate': 'Basic realm="Registry Realm"'})
         return void res.end('{"errors":[{"code":"UNAUTHORIZED","message":"authentication required","detail":null}]}')
       }
@@ -98,6 +102,22 @@ describe('doctor --blob: the redirect to object storage, host by host', () => {
     } finally {
       target = saved
     }
+  })
+
+  it('the storage repeating the presigned signature in its error body: the signature is still not printed', async () => {
+    policy = 'signature'
+    const [json, human] = await Promise.all([doctor('--blob'), runCli(['doctor', `http://${registry.host}/team/app`, '-u', 'alice', '--password-stdin', '--blob', '-v'], {stdin: 'wonderland'})])
+    assert.equal(json.code, 5, json.stdout + json.stderr)
+    assert.match(parseJsonOut(json).verdict.causes[0].message, /\(403: SignatureDoesNotMatch/)
+    for (const r of [json, human]) assert.ok(!(r.stdout + r.stderr).includes(SIGNATURE), 'the signature came back through the error body')
+    policy = 'ok'
+  })
+
+  it('a password that also appears in the registry\'s address (scrubbed out of the recorded URLs): still a verdict, no crash', async () => {
+    policy = 'ok'
+    const r = await runCli(['doctor', `http://${registry.host}/team/app`, '-u', 'alice', '--password-stdin', '--blob', '--json'], {stdin: String(registry.port)})
+    assert.equal(r.code, 0, r.stdout + r.stderr)
+    assert.doesNotMatch(r.stderr, /internal error/)
   })
 
   it('without --blob, the manifest HEAD is all: no blob request', async () => {

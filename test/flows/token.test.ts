@@ -225,6 +225,41 @@ describe('token and doctor flows against registry fixtures', () => {
     })
   }
 
+  it('a slow token server is not clock skew: each Date is compared with this machine\'s clock when its answer arrived', async () => {
+    // One clock for registry, token server and this machine; the token server takes 35 s to answer.
+    let clock = FIXTURE_NOW()
+    const date = () => new Date(clock).toUTCString()
+    const b64 = (o: unknown) => Buffer.from(JSON.stringify(o)).toString('base64url')
+    const headers = {'docker-distribution-api-version': 'registry/2.0', 'content-type': 'application/json'}
+    nock('https://slow.example').get('/v2/').reply(() => [401, '{}', {...headers, date: date(), 'www-authenticate': 'Bearer realm="https://slow.example/token",service="slow"'}])
+    nock('https://slow.example').get('/token').query(true).reply(() => {
+      clock += 35_000
+      const iat = Math.floor(clock / 1000)
+      const jwt = `${b64({alg: 'ES256'})}.${b64({iss: 'slow', aud: 'slow', iat, nbf: iat, exp: iat + 300, access: [{type: 'repository', name: 'team/app', actions: ['pull']}]})}.${'s'.repeat(86)}`
+      return [200, {token: jwt, expires_in: 300}, {date: date()}]
+    })
+    nock('https://slow.example').head('/v2/team/app/manifests/latest').reply(() => [200, '', {...headers, date: date()}])
+    const trace = await doctorFlow(new HttpClient(), 'slow.example/team/app', ['pull'], {credentials: creds(), now: () => clock})
+    assert.equal(trace.verdict.code, 0, trace.verdict.headline)
+    assert.deepEqual(codes(trace).filter((c) => /clock|valid/.test(c)), [])
+    assert.equal(stage(trace, 'token').facts.registryClockSkew, '0 s')
+  })
+
+  it('a plain challenge to a token whose claim grants nothing is not "a proxy stripped the header"', async () => {
+    // Quay answers a token without the scope with a plain Bearer challenge (no error=): the claim explains it.
+    const b64 = (o: unknown) => Buffer.from(JSON.stringify(o)).toString('base64url')
+    const iat = FIXTURE_NOW() / 1000 - 5
+    const jwt = `${b64({alg: 'RS256'})}.${b64({iss: 'quay', aud: 'quay.example', iat, nbf: iat, exp: iat + 300, access: []})}.${'s'.repeat(86)}`
+    const challenge = 'Bearer realm="https://quay.example/v2/auth",service="quay.example"'
+    nock('https://quay.example').get('/v2/').reply(401, '{"errors":[{"code":"UNAUTHORIZED","message":"access to the requested resource is not authorized"}]}', {'docker-distribution-api-version': 'registry/2.0', 'www-authenticate': challenge})
+    nock('https://quay.example').get('/v2/auth').query(true).reply(200, {token: jwt})
+    nock('https://quay.example').head('/v2/acme/app/manifests/latest').reply(401, undefined, {'www-authenticate': challenge})
+    nock('https://quay.example').get('/v2/acme/app/manifests/latest').reply(401, '{"errors":[{"code":"UNAUTHORIZED","message":"access to the requested resource is not authorized"}]}', {'www-authenticate': challenge})
+    const trace = await doctorFlow(new HttpClient(), 'quay.example/acme/app', ['pull'], {credentials: creds({username: 'robot', password: 'fixture-pw'}), now: FIXTURE_NOW})
+    assert.ok(codes(trace).includes('token.access.empty'), codes(trace).join(', '))
+    assert.ok(!codes(trace).includes('access.token-not-seen'), codes(trace).join(', '))
+  })
+
   it('a token endpoint that answers 200 without a token is a protocol error (exit 5)', async () => {
     hubPing()
     nock('https://auth.docker.io').get('/token').query(true).reply(200, {details: 'ok'})
