@@ -90,18 +90,27 @@ function value(c: Cursor, ownerIndent: number, rest: string, at: number): YamlVa
   return null
 }
 
+/** A mapping key: plain, or single- or double-quoted. */
+const KEY = `([A-Za-z0-9_][A-Za-z0-9_.-]*|'[^']*'|"[^"]*")`
+
+/** The next line of a block at `indent`, or undefined where the block ends (a shallower line, or the end). */
+function nextInBlock(c: Cursor, indent: number, deeper: string): {j: number; text: string} | undefined {
+  const j = peek(c)
+  if (j >= c.lines.length) return undefined
+  const ind = indentOf(c.lines[j]!)
+  if (ind < indent) return undefined
+  if (ind > indent) fail(c, j, deeper)
+  return {j, text: c.lines[j]!.trim()}
+}
+
 function mapping(c: Cursor, indent: number): {[key: string]: YamlValue} {
   const out: {[key: string]: YamlValue} = {}
   for (;;) {
-    const j = peek(c)
-    if (j >= c.lines.length) return out
-    const line = c.lines[j]!
-    const ind = indentOf(line)
-    if (ind < indent) return out
-    if (ind > indent) fail(c, j, 'unexpected indentation')
-    const text = line.trim()
+    const next = nextInBlock(c, indent, 'unexpected indentation')
+    if (!next) return out
+    const {j, text} = next
     if (isSeqItem(text)) return out
-    const m = /^([A-Za-z0-9_][A-Za-z0-9_.-]*|'[^']*'|"[^"]*"):(?:\s+(.*))?$/.exec(text)
+    const m = new RegExp(`^${KEY}:(?:\\s+(.*))?$`).exec(text)
     if (!m) fail(c, j, `expected "key: value": ${text}`)
     const key = m[1]!.replace(/^['"]|['"]$/g, '')
     if (Object.hasOwn(out, key)) fail(c, j, `duplicate key ${key}`)
@@ -113,20 +122,16 @@ function mapping(c: Cursor, indent: number): {[key: string]: YamlValue} {
 function sequence(c: Cursor, indent: number): YamlValue[] {
   const out: YamlValue[] = []
   for (;;) {
-    const j = peek(c)
-    if (j >= c.lines.length) return out
-    const line = c.lines[j]!
-    const ind = indentOf(line)
-    if (ind < indent) return out
-    if (ind > indent) fail(c, j, 'unexpected indentation in a sequence')
-    const text = line.trim()
+    const next = nextInBlock(c, indent, 'unexpected indentation in a sequence')
+    if (!next) return out
+    const {j, text} = next
     if (!isSeqItem(text)) return out
     const after = text.slice(1)
     const rest = after.trimStart()
     if (rest === '') {
       c.i = j + 1
       out.push(value(c, indent, '', j))
-    } else if (/^([A-Za-z0-9_][A-Za-z0-9_.-]*|'[^']*'|"[^"]*"):(\s|$)/.test(rest)) {
+    } else if (new RegExp(`^${KEY}:(\\s|$)`).test(rest)) {
       // "- key: v" opens a mapping whose keys line up with "key": re-read this line as that mapping's first line.
       const itemIndent = indent + 1 + (after.length - rest.length)
       c.lines[j] = ' '.repeat(itemIndent) + rest
