@@ -115,7 +115,7 @@ export abstract class RegprobeCommand {
     const box = source?.secrets
     if (flags.har) {
       const {writeHar} = await import('../render/har.js')
-      await writeHar(flags.har, trace)
+      await writeHar(flags.har, trace, box ? (t) => box.scrub(t) : undefined)
     }
     if (flags.json) {
       const text = JSON.stringify(trace, null, 2)

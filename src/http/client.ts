@@ -3,7 +3,7 @@ import {watchConnection} from './diagnostics.js'
 import {classifyFetchError, type TransportFailure} from './failure.js'
 import {hasProxyEnv, proxyFor} from './proxy.js'
 import {checkServerIdentity, needsIpv6IdentityShim, runtimeMissesIpv6Sans} from './tls-identity.js'
-import {SecretBox, isSafeQueryKey, redactForm, redactHeaders, redactJson, redactUrl} from './redact.js'
+import {SecretBox, redactForm, redactHeaders, redactJson, redactUrl} from './redact.js'
 import {ExitCode} from '../trace/types.js'
 
 /** Registry answers are small JSON documents; anything bigger is a mistake or an attack (oras-go caps at 4 MiB). */
@@ -125,9 +125,6 @@ export class HttpClient {
       if (new URL(next).origin !== new URL(url).origin) {
         headers = Object.fromEntries(Object.entries(headers).filter(([k]) => k.toLowerCase() !== 'authorization'))
       }
-      // A presigned URL's query (signature, credential, session token) must not come back through the storage's error
-      // body either: its values join the run's secrets, scrubbed from every text.
-      for (const [k, v] of new URL(next).searchParams) if (!isSafeQueryKey(k) && v.length >= 8) this.secrets.add(v)
       // 303, and 301/302 after a POST, turn into GET as browsers and Go do.
       if (status === 303 || ((status === 301 || status === 302) && req.method === 'POST')) req = {...req, method: 'GET', body: undefined}
       url = next

@@ -105,14 +105,21 @@ export function redactHeaders(headers: Record<string, string>, box: SecretBox): 
   return out
 }
 
-/** Query keys whose values are not secret (recorded as they are). */
-export function isSafeQueryKey(key: string): boolean {
-  return SAFE_QUERY_KEYS.has(key.toLowerCase())
-}
+/** Query keys of a presigned URL whose values grant access (S3, GCS, Azure SAS, CloudFront, Docker Hub's CDN). */
+const PRESIGNED_SECRET_KEY = /signature|credential|token|^sig$|^se?$|key-pair-id|^policy$|^verify$/i
 
-/** A Location value, absolute or relative, with its query values redacted as a request URL's are. */
+/**
+ * A Location value, absolute or relative, with its query values redacted as a request URL's are. The secret values
+ * of a presigned URL also join the run's secrets here, before the same response's body is recorded: a storage or a
+ * registry repeats them in bodies (a 307's HTML link, S3's SignatureDoesNotMatch).
+ */
 function redactLocation(value: string, box: SecretBox): string {
   const withoutQuery = () => box.scrub(value.split('?')[0]!)
+  try {
+    for (const [k, v] of new URL(value, 'http://relative.invalid/').searchParams) if (PRESIGNED_SECRET_KEY.test(k)) box.add(v)
+  } catch {
+    // unparsable: its query is dropped below
+  }
   if (/^[a-z][a-z0-9+.-]*:/i.test(value)) return redactUrl(value, box)
   const base = 'http://relative.invalid'
   let absolute: string

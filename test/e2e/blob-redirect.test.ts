@@ -1,5 +1,8 @@
 import assert from 'node:assert/strict'
 import {createHash} from 'node:crypto'
+import {mkdtempSync, readFileSync} from 'node:fs'
+import {tmpdir} from 'node:os'
+import {join} from 'node:path'
 import {after, before, describe, it} from 'node:test'
 import {parseJsonOut, runCli} from '../helpers/cli.js'
 import {closedPort, REGISTRY_HEADERS, serve, type Running} from '../helpers/servers.js'
@@ -56,8 +59,9 @@ describe('doctor --blob: the redirect to object storage, host by host', () => {
       }
       if (req.url === `/v2/team/app/blobs/${CONFIG_DIGEST}`) {
         const location = `${target}/bucket/docker/registry/v2/blobs/sha256/${CONFIG_DIGEST.slice(7, 9)}/${CONFIG_DIGEST.slice(7)}/data?X-Amz-Algorithm=AWS4-HMAC-SHA256&X-Amz-Expires=1200&X-Amz-Signature=${SIGNATURE}`
-        res.writeHead(307, {...REGISTRY_HEADERS, location})
-        return void res.end()
+        // distribution answers a redirect with Go's http.Redirect, whose body links the target: the signature again.
+        res.writeHead(307, {...REGISTRY_HEADERS, location, 'content-type': 'text/html; charset=utf-8'})
+        return void res.end(`<a href="${location.replaceAll('&', '&amp;')}">Temporary Redirect</a>.\n\n`)
       }
       res.writeHead(404, REGISTRY_HEADERS).end('{"errors":[{"code":"NAME_UNKNOWN","message":"repository name not known to registry"}]}')
     })
@@ -77,6 +81,10 @@ describe('doctor --blob: the redirect to object storage, host by host', () => {
     assert.equal(access.facts.blob, CONFIG_DIGEST)
     assert.equal(access.facts.blobPath, `${registry.host} (with Authorization) → 307; ${storage.host} (no Authorization) → 200`)
     assert.ok(!r.stdout.includes(SIGNATURE), 'the presigned signature is a secret too')
+    const har = join(mkdtempSync(join(tmpdir(), 'regprobe-blob-har-')), 'run.har')
+    const withHar = await doctor('--blob', '--har', har)
+    assert.equal(withHar.code, 0, withHar.stdout + withHar.stderr)
+    assert.ok(!readFileSync(har, 'utf8').includes(SIGNATURE), 'the signature reached the HAR file (the 307 body repeats it)')
   })
 
   it('a bucket policy that refuses: exit 5, the storage host and its S3 error named', async () => {
