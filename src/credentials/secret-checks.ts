@@ -3,6 +3,7 @@
  * and which kind of token goes where. Pure; findings never quote the secret.
  */
 import {secretKind, type SecretVendor} from '../auth/jwt.js'
+import {isGhcr, isGitlab} from '../diagnosis/rules.js'
 import type {Finding} from '../trace/types.js'
 import type {Credential, RegistryKeyInfo} from './types.js'
 
@@ -76,7 +77,7 @@ const VENDOR_NAMES: Record<SecretVendor, string> = {github: 'GitHub', docker: 'D
 function registryVendor(registry: RegistryKeyInfo): SecretVendor | undefined {
   const host = registry.host.toLowerCase()
   if (registry.isDockerHub) return 'docker'
-  if (host === 'ghcr.io' || host === 'docker.pkg.github.com') return 'github'
-  if (host === 'registry.gitlab.com') return 'gitlab'
+  if (isGhcr(host) || host === 'docker.pkg.github.com') return 'github'
+  if (isGitlab(host)) return 'gitlab'
   return undefined
 }

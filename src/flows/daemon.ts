@@ -143,9 +143,11 @@ export async function dockerDialFindings(text: string, trace: Trace, registryHos
   const address = shown!.replace(/^\[(.*)\]$/, '$1')
   const port = Number(portText)
   const {checkNetworkPath, connectOnce, networkPathFacts, networkPathFindings} = await import('../http/network-path.js')
-  const [here, path] = await Promise.all([connectOnce(address, port, Math.min(timeoutMs, 3000)), checkNetworkPath(registryHost, port, {timeoutMs})])
   const probe = trace.steps.find((s) => s.stage === 'probe')
-  if (probe) probe.facts.network = networkPathFacts(path)
+  // When the probe already looked at the registry's families (its connection failed), that stays the one account.
+  const checked = probe?.facts.network !== undefined
+  const [here, path] = await Promise.all([connectOnce(address, port, timeoutMs), checked ? undefined : checkNetworkPath(registryHost, port, {timeoutMs})])
+  if (probe && path) probe.facts.network = networkPathFacts(path)
   const family = address.includes(':') ? 'IPv6' : 'IPv4'
   // Where regprobe's own requests went: when that is the other family, the family is the whole difference.
   const used = probe?.exchanges.find((x) => x.connection?.remoteAddress)?.connection?.remoteAddress
@@ -157,5 +159,5 @@ export async function dockerDialFindings(text: string, trace: Trace, registryHos
     fix: here.ok ? 'Compare the daemon\'s network with this shell\'s (rootless docker and containers have their own); rerun with --via-daemon.' : `${family} to ${shown} does not work from this machine either: fix that path, or make docker use the other address family.`,
     evidence: `connect ${shown}:${port}: ${here.ok ? 'ok' : here.code}`,
   }
-  return [dial, ...networkPathFindings(path, 'network')]
+  return [dial, ...(path ? networkPathFindings(path, 'network') : [])]
 }

@@ -53,10 +53,9 @@ export async function checkNetworkPath(host: string, port: number, opts: {timeou
     const family = r.family === 6 ? path.ipv6 : path.ipv4
     if (!family.addresses.includes(r.address)) family.addresses.push(r.address)
   }
-  const timeoutMs = Math.min(opts.timeoutMs, MAX_CONNECT_MS)
   await Promise.all(
     [path.ipv4, path.ipv6].map(async (family) => {
-      if (family.addresses[0] !== undefined) family.connect = await connectOnce(family.addresses[0], port, timeoutMs)
+      if (family.addresses[0] !== undefined) family.connect = await connectOnce(family.addresses[0], port, opts.timeoutMs)
     }),
   )
   return path
@@ -77,8 +76,10 @@ async function systemLookup(host: string): Promise<Array<{address: string; famil
   return lookup(host, {all: true, verbatim: true})
 }
 
+/** One TCP connect, within timeoutMs and at most MAX_CONNECT_MS, the socket closed at once. */
 export async function connectOnce(address: string, port: number, timeoutMs: number): Promise<ConnectResult> {
   const {connect} = await import('node:net')
+  timeoutMs = Math.min(timeoutMs, MAX_CONNECT_MS)
   const start = performance.now()
   return new Promise((resolve) => {
     const socket = connect({host: address, port})
@@ -136,10 +137,13 @@ export function networkPathFacts(path: NetworkPath): Record<string, unknown> {
 }
 
 /**
- * For a stage whose connection was refused or unreachable: the host's network path as a fact, and the dual-stack
- * findings. Within `timeoutMs` (the callers give a second, keeping the verdict within --timeout plus a second).
+ * For a stage whose request to `url` was refused or unreachable before any connection was made: the host's network
+ * path as a fact, and the dual-stack findings; undefined for any other failure. Within a second of the stage's
+ * timeout, so the verdict still comes within --timeout plus a second.
  */
-export async function explainConnectFailure(host: string, port: number, stage: string, opts: {timeoutMs: number; lookup?: Lookup}): Promise<{network: Record<string, unknown>; findings: Finding[]}> {
-  const path = await checkNetworkPath(host, port, opts)
+export async function networkPathIfUnconnected(failure: {code: string}, exchanges: Array<{connection?: unknown}>, url: string, stage: string, opts: {timeoutMs: number; lookup?: Lookup}): Promise<{network: Record<string, unknown>; findings: Finding[]} | undefined> {
+  if ((failure.code !== 'refused' && failure.code !== 'unreachable') || exchanges.some((x) => x.connection)) return undefined
+  const u = new URL(url)
+  const path = await checkNetworkPath(u.hostname, Number(u.port) || (u.protocol === 'http:' ? 80 : 443), {timeoutMs: Math.min(opts.timeoutMs, 1000), lookup: opts.lookup})
   return {network: networkPathFacts(path), findings: networkPathFindings(path, stage)}
 }

@@ -78,10 +78,9 @@ export async function probe(ctx: StageContext, registry: RegistryAddress, opts: 
         if (f) findings.push(f)
       }
     }
-    if ((decisive.code === 'refused' || decisive.code === 'unreachable') && !exchanges.some((x) => x.connection)) {
-      const {explainConnectFailure} = await import('../http/network-path.js')
-      const port = registry.port ?? (registry.scheme === 'http' ? 80 : 443)
-      const path = await explainConnectFailure(registry.hostname, port, 'probe', {timeoutMs: Math.min(ctx.http.timeoutMs, 1000), lookup: ctx.lookup})
+    const {networkPathIfUnconnected} = await import('../http/network-path.js')
+    const path = await networkPathIfUnconnected(decisive, exchanges, `${registry.scheme ?? 'https'}://${registry.host}`, 'probe', {timeoutMs: ctx.http.timeoutMs, lookup: ctx.lookup})
+    if (path) {
       facts.network = path.network
       findings.push(...path.findings)
     }

@@ -120,9 +120,9 @@ export async function tokenStage(ctx: StageContext, input: TokenStageInput): Pro
     const facts: Record<string, unknown> = {realm: c.realm}
     // The realm is often another host than the registry (auth.docker.io, gitlab.com, an internal name): show its
     // network path per address family, as the probe does for the registry (failure-stories.md §12, §17).
-    if ((last.failure.code === 'refused' || last.failure.code === 'unreachable') && !exchanges.some((x) => x.connection)) {
-      const {explainConnectFailure} = await import('../http/network-path.js')
-      const path = await explainConnectFailure(realm.hostname, Number(realm.port) || (realm.protocol === 'http:' ? 80 : 443), 'token', {timeoutMs: Math.min(ctx.http.timeoutMs, 1000), lookup: ctx.lookup})
+    const {networkPathIfUnconnected} = await import('../http/network-path.js')
+    const path = await networkPathIfUnconnected(last.failure, exchanges, realm.href, 'token', {timeoutMs: ctx.http.timeoutMs, lookup: ctx.lookup})
+    if (path) {
       facts.network = path.network
       findings.push(...path.findings)
     }
