@@ -87,6 +87,10 @@ function vocabulary(cmd: CommandClass): string[] {
 }
 
 describe('the command-line parser agrees with oclif\'s on every command', () => {
+  it('finds the commands to compare (an empty list would compare nothing)', () => {
+    assert.ok(ids.includes('doctor') && ids.length >= 14, ids.join(', '))
+  })
+
   for (const id of ids) {
     it(`${id}: same flags, args and argv, or the same error`, async () => {
       const cmd = await load(id)
@@ -117,7 +121,9 @@ describe('what oclif does and regprobe deliberately does not', () => {
   })
 
 
-  it('a missing argument is never read from stdin: the password piped to --password-stdin stays a password', async () => {
+  // In-process, nothing is piped here: this pins the default the argument gets instead. The CLI with a password
+  // really piped in is test/hostile/usage.test.ts ("a missing REF with a password piped in …").
+  it('a missing argument takes its default, not stdin: login with --password-stdin and no registry is docker.io', async () => {
     const login = await load('login')
     const out = await parseArgv(['-u', 'alice', '--password-stdin'], {flags: login.flags, args: login.args, strict: login.strict})
     assert.equal((out.args as {registry: string}).registry, 'docker.io')

@@ -269,7 +269,10 @@ describe('real distribution registry: token mode with the failure switches', () 
     const real = await startDistribution('token')
     try {
       const r = await runCli(['doctor', `${real.url}/library/hello`, '-u', 'alice', '--password-stdin', '--json'], {stdin: 'wonderland'})
+      // The registry starts empty: the token is good and used, the image is simply missing (exit 8).
+      assert.equal(r.code, 8, r.stdout + r.stderr)
       const token = parseJsonOut(r).steps.find((s: {stage: string}) => s.stage === 'token')
+      assert.equal(token.status, 'ok', r.stdout)
       assert.deepEqual(token.findings.map((f: {code: string}) => f.code).filter((c: string) => /clock|valid|expired/.test(c)), [])
     } finally {
       await real.close()

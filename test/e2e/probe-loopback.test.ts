@@ -5,7 +5,7 @@ import {join} from 'node:path'
 import {after, before, describe, it} from 'node:test'
 import {createTlsMaterial, type TlsMaterial} from '../../src/sandbox/index.js'
 import {parseJsonOut, runCli} from '../helpers/cli.js'
-import {bearerPing, closedPort, REGISTRY_HEADERS, serve, silent, type Running} from '../helpers/servers.js'
+import {bearerPing, closedPort, openPing, serve, silent, type Running} from '../helpers/servers.js'
 
 /** Real sockets, the real CLI: the failures people meet before any auth happens. */
 describe('probe over real loopback sockets', () => {
@@ -20,10 +20,7 @@ describe('probe over real loopback sockets', () => {
     caFile = join(dir, 'ca.pem')
     writeFileSync(caFile, tls.caPem)
     plain = await serve(bearerPing('http://127.0.0.1/token', 'test'))
-    secure = await serve((req, res) => {
-      res.writeHead(200, REGISTRY_HEADERS)
-      res.end('{}')
-    }, {cert: tls.certPem, key: tls.keyPem})
+    secure = await serve(openPing, {cert: tls.certPem, key: tls.keyPem})
   })
   after(async () => {
     await plain.close()

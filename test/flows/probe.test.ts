@@ -45,6 +45,7 @@ describe('probe against real registries\' wire shapes (nock fixtures)', () => {
   })
 
   it('a 401 without a challenge is one error, not also a warning about the missing header', async () => {
+    // Synthetic: a proxy in front of distribution that drops WWW-Authenticate (distribution itself always sends it).
     nock('https://nochallenge.example').get('/v2/').reply(401, '{}', {'Content-Type': 'application/json', 'Docker-Distribution-Api-Version': 'registry/2.0'})
     const trace = await probeFlow(client(), 'nochallenge.example')
     assert.equal(trace.verdict.code, 5)

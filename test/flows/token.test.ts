@@ -226,7 +226,9 @@ describe('token and doctor flows against registry fixtures', () => {
   }
 
   it('a slow token server is not clock skew: each Date is compared with this machine\'s clock when its answer arrived', async () => {
-    // One clock for registry, token server and this machine; the token server takes 35 s to answer.
+    // One clock for registry, token server and this machine; the token server takes 35 s to answer. The exchanges are
+    // shaped on distribution's token auth (401 + Bearer challenge, {token, expires_in}, a JWT with access); the delay
+    // and the clock are simulated.
     let clock = FIXTURE_NOW()
     const date = () => new Date(clock).toUTCString()
     const b64 = (o: unknown) => Buffer.from(JSON.stringify(o)).toString('base64url')
@@ -246,7 +248,8 @@ describe('token and doctor flows against registry fixtures', () => {
   })
 
   it('a plain challenge to a token whose claim grants nothing is not "a proxy stripped the header"', async () => {
-    // Quay answers a token without the scope with a plain Bearer challenge (no error=): the claim explains it.
+    // Quay answers a token without the scope with a plain Bearer challenge (no error=): the claim explains it. Shapes
+    // from quay/quay's auth (registry_jwt_auth.py get_auth_headers); see test/fixtures/wire/quay-anonymous-pull.json.
     const b64 = (o: unknown) => Buffer.from(JSON.stringify(o)).toString('base64url')
     const iat = FIXTURE_NOW() / 1000 - 5
     const jwt = `${b64({alg: 'RS256'})}.${b64({iss: 'quay', aud: 'quay.example', iat, nbf: iat, exp: iat + 300, access: []})}.${'s'.repeat(86)}`

@@ -239,7 +239,7 @@ export function readPeakRssMiB(file: string): number | undefined {
   }
 }
 
-/** A token endpoint that hands everyone this token (any scope, no credentials checked). */
+/** A token endpoint that hands everyone this token (any scope, no credentials checked): the token spec's {token, expires_in}. */
 export function tokenServerGiving(token: string): Promise<Recording> {
   return recording((req, res) => {
     res.writeHead(200, {'content-type': 'application/json'})
@@ -247,7 +247,10 @@ export function tokenServerGiving(token: string): Promise<Recording> {
   })
 }
 
-/** The registry side of a Bearer registry whose token endpoint is `realm`: 401 with a challenge everywhere. */
+/**
+ * The registry side of a Bearer registry whose token endpoint is `realm`: 401 with a challenge everywhere, modelled
+ * on distribution's token auth (UNAUTHORIZED body, scope= on repository paths; test/fixtures/wire/recorded-*.json).
+ */
 export function bearerRegistry(realm: string, service = 'hostile'): http.RequestListener {
   return (req, res) => {
     const m = /^\/v2\/(.+)\/(manifests|blobs)\//.exec(req.url ?? '')

@@ -58,6 +58,12 @@ export async function closedPort(): Promise<number> {
 export const REGISTRY_HEADERS = {'content-type': 'application/json', 'docker-distribution-api-version': 'registry/2.0'}
 
 /** GET /v2/ of a registry that asks for tokens at `realm`. */
+/** An open registry's /v2/: 200 {} with the API version header, as distribution answers without auth configured. */
+export const openPing: http.RequestListener = (req, res) => {
+  res.writeHead(200, REGISTRY_HEADERS)
+  res.end('{}')
+}
+
 export function bearerPing(realm: string, service: string): http.RequestListener {
   return (req, res) => {
     res.writeHead(401, {...REGISTRY_HEADERS, 'www-authenticate': `Bearer realm="${realm}",service="${service}"`})

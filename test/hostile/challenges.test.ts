@@ -7,8 +7,11 @@ import {CONCURRENCY, allFindings, assertClean, verdictLine} from './support.js'
 
 /**
  * Malformed WWW-Authenticate values end to end, through `challenge` (--json) and `doctor` (human). The parser's
- * properties are fuzzed in test/auth/fuzz.test.ts; these are the shapes real registries and proxies have sent, and
- * what the whole CLI makes of them. `{realm}` stands for a working token endpoint.
+ * properties are fuzzed in test/auth/fuzz.test.ts; these are what the whole CLI makes of them. Where each comes
+ * from: the empty realm is distribution with auth.token.realm unset (registry-auth.md); Negotiate/NTLM is what a
+ * Windows-authenticating proxy (IIS, a corporate gateway) sends; the others are RFC 7235 edge cases written here
+ * (unterminated quotes, case and spacing, unquoted commas, relative and javascript: realms). `{realm}` stands for a
+ * working token endpoint.
  */
 interface Case {
   name: string
@@ -65,6 +68,7 @@ const CASES: Case[] = [
 describe('hostile WWW-Authenticate values, end to end', {concurrency: CONCURRENCY}, () => {
   let token: Recording
   before(async () => {
+    // The token spec's answer ({token, expires_in}); opaque, as ghcr.io's and Quay's tokens are.
     token = await recording((req, res) => {
       res.writeHead(200, {'content-type': 'application/json'})
       res.end(JSON.stringify({token: 'opaque-test-token-0123456789', expires_in: 300}))

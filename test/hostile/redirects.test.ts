@@ -8,6 +8,7 @@ import {parseJsonOut, runCli} from '../helpers/cli.js'
 import {bearerRegistry, dualProtocol, recording} from '../helpers/hostile-servers.js'
 import {CONCURRENCY, assertClean, verdictLine} from './support.js'
 
+/** The token spec's answer ({token, expires_in}), with an opaque token. */
 const TOKEN_BODY = JSON.stringify({token: 'opaque-redirected-token-0123456789', expires_in: 300})
 const PASSWORD = 'wonderland-redirect'
 const BASIC = `Basic ${Buffer.from(`alice:${PASSWORD}`).toString('base64')}`

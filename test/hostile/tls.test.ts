@@ -7,7 +7,7 @@ import {runtimeMissesIpv6Sans} from '../../src/http/tls-identity.js'
 import {createTlsMaterial} from '../../src/sandbox/certs.js'
 import {parseJsonOut, runCli} from '../helpers/cli.js'
 import {tlsForAnotherHost} from '../helpers/hostile-servers.js'
-import {REGISTRY_HEADERS, serve, type Running} from '../helpers/servers.js'
+import {openPing, serve, type Running} from '../helpers/servers.js'
 import {assertClean, verdictLine} from './support.js'
 
 /**
@@ -21,10 +21,7 @@ describe('a certificate for another host', () => {
   before(async () => {
     const tls = await tlsForAnotherHost('registry.other.example')
     writeFileSync(caFile, tls.caPem)
-    server = await serve((req, res) => {
-      res.writeHead(200, REGISTRY_HEADERS)
-      res.end('{}')
-    }, {cert: tls.certPem, key: tls.keyPem})
+    server = await serve(openPing, {cert: tls.certPem, key: tls.keyPem})
   })
   after(async () => {
     await server.close()
@@ -67,10 +64,7 @@ describe('a certificate for [::1] (an IPv6 IP SAN)', () => {
     const tls = await createTlsMaterial('regprobe ipv6 test')
     writeFileSync(caFile, tls.caPem)
     try {
-      server = await serve((req, res) => {
-        res.writeHead(200, REGISTRY_HEADERS)
-        res.end('{}')
-      }, {cert: tls.certPem, key: tls.keyPem}, '::1')
+      server = await serve(openPing, {cert: tls.certPem, key: tls.keyPem}, '::1')
     } catch (error) {
       throw new Error(`this test needs the IPv6 loopback address ::1 (so does test/e2e/docker-verdicts): ${(error as Error).message}`)
     }
@@ -104,10 +98,7 @@ describe('a certificate signed by a TLS-inspecting proxy\'s CA', () => {
   let server: Running
   before(async () => {
     const tls = await createTlsMaterial('Zscaler Root')
-    server = await serve((req, res) => {
-      res.writeHead(200, REGISTRY_HEADERS)
-      res.end('{}')
-    }, {cert: tls.certPem, key: tls.keyPem})
+    server = await serve(openPing, {cert: tls.certPem, key: tls.keyPem})
   })
   after(() => server.close())
 

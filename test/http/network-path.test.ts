@@ -1,9 +1,10 @@
 // The per-family network path (failure-stories.md §17), on loopback: a name given both an IPv4 and an IPv6 address by
 // an injected resolver, and servers listening on one family only. Connect results are real sockets.
 import assert from 'node:assert/strict'
+import http from 'node:http'
 import {after, before, describe, it} from 'node:test'
 import {checkNetworkPath, networkPathFacts, networkPathFindings, type Lookup} from '../../src/http/network-path.js'
-import {closedPort, serve, type Running} from '../helpers/servers.js'
+import {closedPort, listening, serve, type Running} from '../helpers/servers.js'
 
 const records = (...addresses: string[]): Lookup => async () => addresses.map((address) => ({address, family: address.includes(':') ? 6 : 4}))
 const opts = (lookup: Lookup) => ({timeoutMs: 2000, lookup})
@@ -11,13 +12,17 @@ const opts = (lookup: Lookup) => ({timeoutMs: 2000, lookup})
 describe('checkNetworkPath: each address family on its own', () => {
   let v4: Running
   let v6: Running
+  let dual: Running
   before(async () => {
     v4 = await serve((req, res) => res.end())
     v6 = await serve((req, res) => res.end(), undefined, '::1')
+    // '::' takes IPv4 too (a dual-stack socket), so both families connect to this one.
+    dual = await listening(http.createServer((req, res) => res.end()), undefined, '::')
   })
   after(async () => {
     await v4.close()
     await v6.close()
+    await dual.close()
   })
 
   it('AAAA without a working IPv6 path while IPv4 connects: ipv6-broken, with the address and the error', async () => {
@@ -48,7 +53,9 @@ describe('checkNetworkPath: each address family on its own', () => {
   })
 
   it('both families working, or both failing, is no dual-stack finding (the transport error says enough)', async () => {
-    const both = await checkNetworkPath('dual.test', v4.port, opts(records('127.0.0.1', '127.0.0.2')))
+    const both = await checkNetworkPath('dual.test', dual.port, opts(records('127.0.0.1', '::1')))
+    assert.equal(both.ipv4.connect?.ok, true)
+    assert.equal(both.ipv6.connect?.ok, true)
     assert.deepEqual(networkPathFindings(both, 'probe'), [])
     const port = await closedPort()
     const none = await checkNetworkPath('dual.test', port, opts(records('127.0.0.1', '::1')))
