@@ -1,5 +1,6 @@
 import {BlockList, isIP} from 'node:net'
 import type {DaemonInfo} from './info.js'
+import {unbracket} from '../http/hosts.js'
 
 /**
  * Which proxy the daemon uses for a registry URL, by Go's rules (golang.org/x/net/http/httpproxy `useProxy`), which
@@ -16,7 +17,7 @@ export function daemonProxyFor(url: string, info: Pick<DaemonInfo, 'httpProxy' |
   const u = new URL(url)
   const proxy = u.protocol === 'https:' ? info.httpsProxy : info.httpProxy
   if (!proxy) return {}
-  const host = u.hostname.replace(/^\[|\]$/g, '').toLowerCase()
+  const host = unbracket(u.hostname).toLowerCase()
   const port = u.port || (u.protocol === 'https:' ? '443' : '80')
   if (host === 'localhost' || isLoopback(host)) return {bypass: 'loopback'}
   const entry = noProxyMatch(host, port, info.noProxy ?? '')
@@ -69,6 +70,6 @@ function inCidr(host: string, family: number, cidr: string): boolean {
 
 function splitHostPort(entry: string): [string, string | undefined] {
   const m = /^(\[[^\]]+\]|[^:]+)(?::(\d+))?$/.exec(entry)
-  if (!m) return [entry.replace(/^\[|\]$/g, ''), undefined]
-  return [m[1]!.replace(/^\[|\]$/g, ''), m[2]]
+  if (!m) return [unbracket(entry), undefined]
+  return [unbracket(m[1]!), m[2]]
 }

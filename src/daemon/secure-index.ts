@@ -1,5 +1,6 @@
 import {BlockList, isIP} from 'node:net'
 import type {DaemonInfo} from './info.js'
+import {unbracket} from '../http/hosts.js'
 
 /**
  * Whether the daemon treats a registry as insecure, as moby's `isSecureIndex` decides (daemon/pkg/registry/config.go):
@@ -24,7 +25,7 @@ export function daemonSecurity(info: DaemonInfo, host: string, hostname: string,
   const indexed = info.indexConfigs[host] ?? info.indexConfigs[host.toLowerCase()]
   if (indexed) return {insecure: !indexed.Secure, basis: 'index', match: host}
 
-  const bare = hostname.replace(/^\[|\]$/g, '')
+  const bare = unbracket(hostname)
   const addrs = isIP(bare) ? [bare] : addresses ?? (bare.toLowerCase() === 'localhost' ? LOCALHOST_ADDRESSES : undefined)
   if (!addrs) return {insecure: false, basis: info.insecureRegistryCIDRs.length > 0 ? 'unresolved' : 'default'}
   for (const cidr of info.insecureRegistryCIDRs) {

@@ -1,5 +1,6 @@
 import type {RegistryAddress} from '../reference.js'
 import type {Finding, Step} from '../trace/types.js'
+import {hostOfUrl} from '../http/hosts.js'
 
 /**
  * Registry-specific and cross-stage diagnosis: each rule reads the steps' facts and findings (never the network) and
@@ -109,7 +110,7 @@ export const RULES: Rule[] = [
     apply: (i) => {
       const realm = String(stepOf(i, 'probe')?.facts.realm ?? '')
       return (isGitlab(host(i)) || /\/jwt\/auth$/.test(realm)) && realm && !realm.includes(i.registry.hostname)
-        ? {code: 'gitlab.realm-host', severity: 'info', message: `GitLab's registry sends clients to ${safeHost(realm)} for tokens: that host must be reachable (proxy, firewall) and the credentials are a GitLab user + personal/deploy token or gitlab-ci-token:$CI_JOB_TOKEN`, fix: 'In CI use `docker login -u gitlab-ci-token -p $CI_JOB_TOKEN $CI_REGISTRY`; elsewhere a token with read_registry / write_registry.'}
+        ? {code: 'gitlab.realm-host', severity: 'info', message: `GitLab's registry sends clients to ${hostOfUrl(realm)} for tokens: that host must be reachable (proxy, firewall) and the credentials are a GitLab user + personal/deploy token or gitlab-ci-token:$CI_JOB_TOKEN`, fix: 'In CI use `docker login -u gitlab-ci-token -p $CI_JOB_TOKEN $CI_REGISTRY`; elsewhere a token with read_registry / write_registry.'}
         : undefined
     },
   },
@@ -167,13 +168,6 @@ function pushMissing(i: DiagnosisInput): boolean {
   return !!cmp?.some((c) => c.missing.includes('push'))
 }
 
-function safeHost(u: string): string {
-  try {
-    return new URL(u).host
-  } catch {
-    return u
-  }
-}
 
 /** Runs every rule and returns the findings to add to a 'diagnosis' of the trace (kept in rule order). */
 export function diagnose(input: DiagnosisInput): Finding[] {

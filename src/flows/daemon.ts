@@ -6,6 +6,7 @@ import {parseRegistry} from '../reference.js'
 import {step} from '../stages/context.js'
 import {makeTrace} from '../trace/trace.js'
 import {ExitCode, type ExitCodeValue, type Finding, type Step, type Trace} from '../trace/types.js'
+import {unbracket} from '../http/hosts.js'
 
 /**
  * docker login, pull and push do their registry work inside the daemon, with the daemon's proxy, CA files and
@@ -140,7 +141,7 @@ export async function dockerDialFindings(text: string, trace: Trace, registryHos
   const m = /dial tcp (\[[0-9A-Fa-f:.]+\]|\d{1,3}(?:\.\d{1,3}){3}):(\d{1,5}): connect: ([^\n"]{1,120})/.exec(text)
   if (!m) return []
   const [, shown, portText, said] = m
-  const address = shown!.replace(/^\[(.*)\]$/, '$1')
+  const address = unbracket(shown!)
   const port = Number(portText)
   const {checkNetworkPath, connectOnce, networkPathFacts, networkPathFindings} = await import('../http/network-path.js')
   const probe = trace.steps.find((s) => s.stage === 'probe')

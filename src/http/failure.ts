@@ -1,4 +1,5 @@
 import {ExitCode, type ExitCodeValue} from '../trace/types.js'
+import {hostOfUrl} from './hosts.js'
 
 /**
  * A request that got no usable HTTP answer. Classified by error `code` (Node's and undici's stable codes) or error name, never by
@@ -34,7 +35,7 @@ function causeChain(err: unknown): Array<{code?: string; message?: string; name?
 }
 
 export function classifyFetchError(err: unknown, ctx: {url: string; timedOut: boolean; timeoutMs: number}): TransportFailure {
-  const host = safeHost(ctx.url)
+  const host = hostOfUrl(ctx.url)
   const isHttps = ctx.url.startsWith('https:')
   if (ctx.timedOut) {
     return {code: 'timeout', exitCode: ExitCode.UNREACHABLE, rawCode: 'TIMEOUT', message: `no answer from ${host} within ${ctx.timeoutMs} ms`}
@@ -101,13 +102,6 @@ function firstLine(s: string): string {
   return s.split('\n')[0]!.slice(0, 300)
 }
 
-function safeHost(url: string): string {
-  try {
-    return new URL(url).host
-  } catch {
-    return url
-  }
-}
 function hostname(url: string): string {
   try {
     return new URL(url).hostname

@@ -1,4 +1,5 @@
 import type {Finding} from '../trace/types.js'
+import {unbracket} from './hosts.js'
 
 /**
  * The network path to a host, one address family at a time: its A and AAAA addresses and a TCP connect to the first
@@ -36,7 +37,7 @@ const MAX_CONNECT_MS = 3000
 
 export async function checkNetworkPath(host: string, port: number, opts: {timeoutMs: number; lookup?: Lookup}): Promise<NetworkPath> {
   const {isIP} = await import('node:net')
-  const bare = host.replace(/^\[(.*)\]$/, '$1')
+  const bare = unbracket(host)
   const path: NetworkPath = {host: bare, port, ipv4: {addresses: []}, ipv6: {addresses: []}}
   let records: Array<{address: string; family: number}>
   if (isIP(bare)) {

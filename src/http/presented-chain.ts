@@ -1,5 +1,6 @@
 import type {DetailedPeerCertificate} from 'node:tls'
 import type {Finding} from '../trace/types.js'
+import {unbracket} from './hosts.js'
 
 /**
  * What a server presents when its certificate is refused (failure-stories.md §14). The refused handshake gives no
@@ -30,7 +31,7 @@ const MAX_HANDSHAKE_MS = 3000
 export async function readPresentedChain(host: string, port: number, timeoutMs: number): Promise<PresentedChain | undefined> {
   const tls = await import('node:tls')
   const {isIP} = await import('node:net')
-  const bare = host.replace(/^\[(.*)\]$/, '$1')
+  const bare = unbracket(host)
   return new Promise((resolve) => {
     const socket = tls.connect({host: bare, port, servername: isIP(bare) ? undefined : bare, rejectUnauthorized: false, ALPNProtocols: ['http/1.1']})
     const done = (chain?: PresentedChain) => {

@@ -1,3 +1,5 @@
+import {unbracket} from './hosts.js'
+
 /**
  * Which proxy a request would take, and why: the same variables undici's EnvHttpProxyAgent reads
  * (lower case first, as curl and Go do), so the trace can say "HTTPS_PROXY=… chosen" or "NO_PROXY matched .corp".
@@ -27,7 +29,7 @@ export function proxyFor(url: string, env: NodeJS.ProcessEnv): ProxyChoice {
   if (!proxy) return {}
   const noProxy = pick(env, 'no_proxy', 'NO_PROXY')
   if (noProxy) {
-    const host = u.hostname.replace(/^\[|\]$/g, '').toLowerCase()
+    const host = unbracket(u.hostname).toLowerCase()
     const port = u.port || (u.protocol === 'https:' ? '443' : '80')
     for (const raw of noProxy.value.split(/[,\s]+/).filter(Boolean)) {
       const entry = raw.toLowerCase()
@@ -44,7 +46,7 @@ export function proxyFor(url: string, env: NodeJS.ProcessEnv): ProxyChoice {
 function splitHostPort(entry: string): [string, string | undefined] {
   const m = /^(\[[^\]]+\]|[^:]+)(?::(\d+))?$/.exec(entry)
   if (!m) return [entry, undefined]
-  return [m[1]!.replace(/^\[|\]$/g, ''), m[2]]
+  return [unbracket(m[1]!), m[2]]
 }
 
 /** Proxy URLs may carry user:password. */

@@ -2,6 +2,7 @@ import type {HttpResult} from '../http/client.js'
 import {ExitCode, type Exchange, type Finding} from '../trace/types.js'
 import {transportFinding} from './transport-finding.js'
 import type {StageContext} from './context.js'
+import {hostOfUrl} from '../http/hosts.js'
 
 /**
  * `doctor --blob`: fetch one blob the way a pull does, following the registry's redirect to its storage (S3, GCS,
@@ -57,23 +58,14 @@ function hops(r: HttpResult): string {
   return r.exchanges
     .map((x) => {
       const carried = 'authorization' in x.request.headers ? 'with Authorization' : 'no Authorization'
-      return `${hostOf(x.request.url)} (${carried}) → ${x.response?.status ?? x.error?.code ?? '?'}`
+      return `${hostOfUrl(x.request.url)} (${carried}) → ${x.response?.status ?? x.error?.code ?? '?'}`
     })
     .join('; ')
 }
 
-/** The host of a recorded (redacted) URL; a secret scrubbed out of the authority leaves it unparsable. */
-function hostOf(url: string): string {
-  try {
-    return new URL(url).host
-  } catch {
-    return /^[a-z]+:\/\/([^/?#]*)/i.exec(url)?.[1] ?? '(unknown host)'
-  }
-}
-
 function judgeBlob(r: HttpResult, registryHost: string): Finding | undefined {
   // r.url is the last hop as requested (not the recorded, redacted copy).
-  const host = hostOf(r.url)
+  const host = hostOfUrl(r.url)
   const redirected = host !== registryHost
   if (r.failure && !r.status) {
     if (!redirected) return transportFinding('access.blob', r.failure)

@@ -8,6 +8,7 @@ import type {RegistryAddress} from '../reference.js'
 import {ExitCode, type Exchange, type Finding, type Step} from '../trace/types.js'
 import {dockerStyle, htmlTitle, isHtml, registryErrors, skipped, step, type StageContext} from './context.js'
 import {transportFinding} from './transport-finding.js'
+import {unbracket} from '../http/hosts.js'
 
 /** Beyond this, a token's iat or a server's Date disagreeing with this machine is worth saying (issue 3). */
 export const CLOCK_SKEW_WARN_S = 30
@@ -50,7 +51,7 @@ export function grantOf(credential: Credential | undefined): TokenGrant {
 }
 
 function isLoopbackUrl(u: URL): boolean {
-  const h = u.hostname.replace(/^\[|\]$/g, '')
+  const h = unbracket(u.hostname)
   return h === 'localhost' || h === '::1' || /^127\./.test(h)
 }
 
