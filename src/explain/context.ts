@@ -11,6 +11,7 @@ export interface Seen {
 }
 
 export interface LoginSeen extends Seen {
+  /** The registry logged in to, when the line names it; `$VAR` when a CI variable names it. */
   host?: string
   sudo: boolean
 }
@@ -73,8 +74,8 @@ function loginHost(rest: string): string | undefined {
       if (!w.includes('=') && /^-(?:u|p)$|^--(?:username|password)$/.test(w)) i++
       continue
     }
-    const host = w.replace(/^https?:\/\//, '').replace(/\/.*$/, '').replace(/["'`;]+$/g, '')
-    return /^[\w.-]+(?::\d+)?$/.test(host) ? host : undefined
+    const host = w.replace(/^["']|["'`;]+$/g, '').replace(/^https?:\/\//, '').replace(/\/.*$/, '')
+    return /^[\w.-]+(?::\d+)?$/.test(host) || /^\$\{?\w+\}?$/.test(host) ? host : undefined
   }
   // `docker login` with flags only logs in to Docker Hub.
   return 'docker.io'

@@ -42,7 +42,9 @@ function explainOne(r: RawFinding, ctx: LogContext): ExplainFinding {
   const failure = {code: r.mapping.code, line: r.line.no, text: r.line.text, operation, tool, target, targetLine}
   const ranked = rank(failure, ctx, baseCauses(r.mapping.code, operation))
   const facts = {registry: target.registry, repository: target.repository, reference: target.reference, operation, tool}
-  const candidates: Candidate[] = ranked.causes.slice(0, MAX_CANDIDATES).map((id) => {
+  // The first few, and any further one the log has evidence about.
+  const shown = ranked.causes.filter((id, i) => i < MAX_CANDIDATES || ranked.for.has(id) || ranked.against.has(id))
+  const candidates: Candidate[] = shown.map((id) => {
     const def = causeDef(id)
     return {category: def.category, cause: id, summary: def.summary(facts), for: ranked.for.get(id) ?? [], against: ranked.against.get(id) ?? [], fix: def.fix(facts)}
   })

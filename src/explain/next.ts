@@ -11,6 +11,8 @@ import type {Operation} from './types.js'
 
 /** --docker-error keeps the message, not the log line's prefixes: at most this much around the matched text. */
 const MAX_DOCKER_ERROR = 300
+/** How far before the matched text the quoted clause may start. */
+const CONTEXT = 80
 /** Causes about which stored credentials a client reads: `creds` answers that without the network. */
 const CREDS_CAUSES = new Set(['helper-missing', 'helper-failed', 'sudo-other-config', 'credentials-other-host', 'credentials-not-read'])
 
@@ -30,11 +32,21 @@ export function nextCommand(opts: {target: Target; operation?: Operation; firstC
   return parts.join(' ')
 }
 
-/** The part of the line docker's text table matched, with what precedes it up to MAX_DOCKER_ERROR characters. */
+/**
+ * The message of the line for --docker-error: from "Error response from daemon" when the line has it, else from the
+ * clause before the matched text (after a ": "), without the wrappers tools put around it; at most MAX_DOCKER_ERROR
+ * characters, cut in the middle.
+ */
 export function dockerErrorText(code: string, text: string): string {
   const row = DOCKER_ERROR_ROWS.find((r) => r.code === code && r.pattern.test(text))
   const at = row ? row.pattern.exec(text)?.index ?? 0 : 0
   const daemon = text.indexOf('Error response from daemon')
-  const from = daemon !== -1 && daemon <= at && at - daemon < MAX_DOCKER_ERROR ? daemon : Math.max(0, at - 120)
-  return quoteLine(text.slice(from), MAX_DOCKER_ERROR).replace(/…$/, '')
+  let from = 0
+  if (daemon !== -1 && daemon <= at) from = daemon
+  else if (at > CONTEXT) {
+    const clause = text.indexOf(': ', at - CONTEXT)
+    from = clause !== -1 && clause < at ? clause + 2 : at
+  }
+  const message = text.slice(from).replace(/^(?:#\d+\s+)?(?:(?:ERROR|Error|error|FATA\[\d+\])\s*:?\s*(?:buildx failed with:\s*)?)+/, '')
+  return quoteLine(message, MAX_DOCKER_ERROR)
 }

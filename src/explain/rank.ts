@@ -39,6 +39,7 @@ type Rule = (f: Failure, ctx: LogContext, causes: readonly string[]) => Adjustme
 const ev = (s: Seen, says: string): Evidence => ({line: s.line, text: quoteLine(s.text), says})
 const before = <T extends Seen>(list: T[], line: number): T[] => list.filter((s) => s.line <= line)
 const sameHost = (a: string | undefined, b: string | undefined) => !!a && !!b && norm(a) === norm(b)
+const isVariable = (h: string | undefined) => !!h && h.startsWith('$')
 const norm = (h: string) => (/^(?:docker\.io|index\.docker\.io|registry-1\.docker\.io|registry\.hub\.docker\.com)$/.test(h) ? 'docker.io' : h.toLowerCase())
 const AUTHZ = new Set(['namespace-other', 'action-not-granted', 'namespace-missing', 'token-scope'])
 
@@ -47,10 +48,13 @@ const RULES: readonly Rule[] = [
   (f, _c, causes) => (causes.includes('rate-limited') && registryKind(f.target.registry) !== 'hub' && f.target.registry ? {promote: 'rate-limited'} : undefined),
   // A kaniko build reads /kaniko/.docker/config.json, not the runner's docker login.
   (f, _c, causes) => (f.tool === 'kaniko' && causes.includes('credentials-not-read') ? {promote: 'credentials-not-read', evidence: {line: f.line, text: quoteLine(f.text), says: 'kaniko reads its own /kaniko/.docker/config.json'}} : undefined),
-  // "Login Succeeded" before the failure: the password was right, so a refusal is about the name or the rights.
+  // "Login Succeeded" before the failure: the password was right, so a refusal is about the name or the rights; unless
+  // that login was to another registry (its command names another host, or a CI variable that may hold one).
   (f, ctx, causes) => {
     const ok = before(ctx.loginSucceeded, f.line).pop()
     if (!ok || !causes.includes('credentials-missing') || f.operation === 'login') return undefined
+    const login = before(ctx.logins, ok.line).pop()
+    if (login?.host && !sameHost(login.host, f.target.registry ?? login.host)) return undefined
     const authz = causes.find((c) => AUTHZ.has(c))
     return {promote: authz, against: {cause: 'credentials-missing', evidence: ev(ok, 'a login succeeded before the failure')}}
   },
@@ -62,7 +66,7 @@ const RULES: readonly Rule[] = [
   },
   // Artifact Registry's "Unauthenticated request" after a gcloud configure-docker for another (regional) host.
   (f, ctx, causes) => {
-    const login = before(ctx.logins, f.line).reverse().find((l) => l.host && f.target.registry && !sameHost(l.host, f.target.registry))
+    const login = before(ctx.logins, f.line).reverse().find((l) => l.host && !isVariable(l.host) && f.target.registry && !sameHost(l.host, f.target.registry))
     if (!login || !causes.includes('credentials-other-host') || before(ctx.logins, f.line).some((l) => sameHost(l.host, f.target.registry))) return undefined
     return {promote: 'credentials-other-host', evidence: ev(login, `logged in to ${login.host}, not to ${f.target.registry}`), decisive: true}
   },

@@ -31,18 +31,19 @@ export function renderExplain(result: ExplainResult, opts: RenderOptions): strin
 function renderFinding(f: ExplainFinding, opts: RenderOptions, c: InstanceType<typeof Chalk>): string[] {
   const [top, ...rest] = f.candidates
   const subject = [f.tool !== 'unknown' ? f.tool : '', f.operation ?? '', f.reference ?? f.registry ?? ''].filter(Boolean).join(' ')
+  const seen = [f.occurrences > 1 ? `seen ${f.occurrences} times` : '', f.ci ?? ''].filter(Boolean).join(', ')
   const lines = [
-    `${c.red('✖')} ${c.bold(`line ${f.line}`)}${subject ? ` · ${subject}` : ''} · ${f.category} (exit ${CATEGORY_EXIT[f.category]})${f.occurrences > 1 ? c.dim(` · seen ${f.occurrences} times`) : ''}${f.ci ? c.dim(` · ${f.ci}`) : ''}`,
-    `${PAD}${c.dim('>')} ${f.text}`,
+    `${c.red('✖')} ${c.bold(`line ${f.line}`)}${subject ? ` · ${subject}` : ''} · ${f.category} (exit ${CATEGORY_EXIT[f.category]})`,
     `${PAD}${c.bold(f.decided ? 'Cause:' : 'Most likely:')} ${top!.summary}`,
-    ...evidence(top!, c),
+    ...evidence(top!, f.line, c),
     `${PAD}${c.bold('Fix:')}   ${top!.fix}`,
+    `${PAD}${c.bold('Log:')}   ${f.text}${seen ? c.dim(` (${seen})`) : ''}`,
   ]
   if (rest.length) {
     lines.push(`${PAD}${f.decided ? 'Less likely here:' : 'Also possible (the text alone cannot decide):'}`)
     rest.forEach((cand, i) => {
       lines.push(`${PAD}${PAD}${i + 2}. ${cand.summary} ${c.dim(`[${cand.cause}]`)}`)
-      lines.push(...evidence(cand, c).map((l) => `${PAD}${l}`))
+      lines.push(...evidence(cand, f.line, c).map((l) => `${PAD}${l}`))
       if (opts.verbose) lines.push(`${PAD}${PAD}   fix: ${cand.fix}`)
     })
   }
@@ -50,7 +51,8 @@ function renderFinding(f: ExplainFinding, opts: RenderOptions, c: InstanceType<t
   return lines
 }
 
-function evidence(cand: Candidate, c: InstanceType<typeof Chalk>): string[] {
-  const show = (e: Evidence, sign: string) => `${PAD}${PAD} ${sign} line ${e.line}: ${e.says} ${c.dim(`(${e.text})`)}`
+/** A candidate's evidence; the failure line itself is shown once, under Log. */
+function evidence(cand: Candidate, failureLine: number, c: InstanceType<typeof Chalk>): string[] {
+  const show = (e: Evidence, sign: string) => `${PAD}${PAD} ${sign} line ${e.line}: ${e.says}${e.line === failureLine ? '' : ` ${c.dim(`(${e.text})`)}`}`
   return [...cand.for.map((e) => show(e, '+')), ...cand.against.map((e) => show(e, '−'))]
 }

@@ -38,8 +38,14 @@ export function redactSecrets(s: string): string {
   return out
 }
 
-/** Everything a quoted log line goes through, in this order: secrets first (on the raw text), then display safety. */
+/** Of a line cut in the middle, the start kept: enough to show which tool and step; the rest is the line's end. */
+const HEAD = 100
+
+/**
+ * Everything a quoted log line goes through, in this order: secrets first (on the raw text), then display safety. A
+ * long line is cut in the middle: tools print what failed first and why last ("…: 401 Unauthorized").
+ */
 export function quoteLine(s: string, max = MAX_QUOTE): string {
   const clean = neutraliseCiCommands(escapeControls(redactSecrets(s.trim())))
-  return clean.length > max ? `${clean.slice(0, max - 1)}…` : clean
+  return clean.length > max ? `${clean.slice(0, HEAD)}…${clean.slice(clean.length - (max - HEAD - 1))}` : clean
 }
