@@ -17,6 +17,8 @@ const KEY_REQUEST_HEADERS = ['authorization']
 /** Facts that are drawn as their own table, or are too bulky for the summary view. */
 const SPECIAL_FACTS = new Set(['comparison', 'rows', 'access', 'claims', 'challenges', 'items', 'pages', 'scopeParsed', 'credential', 'results'])
 const PAD = '      '
+/** Facts that are numbers of seconds (the trace keeps values; units are the renderer's). */
+const SECONDS_FACTS = new Set(['expiresIn', 'serverClockSkew', 'registryClockSkew', 'clockSkewS'])
 /** Per stage, the facts worth a line without -v (the exchange lines already show URLs and statuses). */
 const BRIEF_FACTS: Partial<Record<Step['stage'], string[]>> = {
   probe: ['scheme', 'apiVersion', 'auth', 'realm', 'service', 'tls', 'presented', 'network', 'ratelimit-limit', 'ratelimit-remaining', 'docker-ratelimit-source', 'warning'],
@@ -57,15 +59,29 @@ export function renderHuman(trace: Trace, opts: HumanOptions): string {
     }
     out.push('')
   })
-  const v = trace.verdict
-  const head = v.status === 'ok' ? c.green.bold('OK') : v.status === 'warn' ? c.yellow.bold('OK, with warnings') : c.red.bold('FAIL')
-  out.push(`${head} ${c.dim(`(exit ${v.code})`)}  ${line(v.headline)}`)
-  const shownCauses = v.causes.filter((x) => x.message !== v.headline).slice(0, opts.verbose ? 10 : 2)
-  for (const cause of shownCauses) out.push(`  ${v.status === 'fail' ? 'also' : 'note'}:  ${line(cause.message)}`)
-  for (const fix of v.fixes.slice(0, opts.verbose ? 10 : 2)) out.push(`  fix:   ${line(fix)}`)
+  out.push(...renderVerdict(trace, opts, c))
   const requests = trace.steps.reduce((n, s) => n + s.exchanges.length, 0)
   out.push(c.dim(`  ${trace.durationMs} ms, ${requests} request${requests === 1 ? '' : 's'}${opts.verbose ? '' : '; -v shows every header and body, --json the whole trace'}`))
   return `${out.join('\n')}\n`
+}
+
+/**
+ * The verdict: the first cause and its fix; docker's own error explained (--docker-error) is what the user asked about,
+ * so it is always shown; every other cause is counted, with where to see it (-v lists all, --json has all).
+ */
+function renderVerdict(trace: Trace, opts: HumanOptions, c: ChalkInstance): string[] {
+  const v = trace.verdict
+  const head = v.status === 'ok' ? c.green.bold('OK') : v.status === 'warn' ? c.yellow.bold('OK, with warnings') : c.red.bold('FAIL')
+  const out = [`${head} ${c.dim(`(exit ${v.code})`)}  ${line(v.headline)}`]
+  const others = v.causes.filter((x) => x.message !== v.headline)
+  const first = v.status === 'fail' ? [] : others.slice(0, 1)
+  const shown = opts.verbose ? others : [...new Set([...first, ...others.filter((x) => x.code.startsWith('docker-error.'))])]
+  const fixes = opts.verbose ? v.fixes : [...new Set([...v.fixes.slice(0, 1), ...shown.map((x) => x.fix).filter((x): x is string => !!x)])]
+  for (const cause of shown) out.push(`  ${v.status === 'fail' ? 'also' : 'note'}:  ${line(cause.message)}`)
+  for (const fix of fixes) out.push(`  fix:   ${line(fix)}`)
+  const hidden = others.length - shown.length
+  if (hidden > 0) out.push(`  + ${hidden} more ${v.status === 'fail' ? 'cause' : 'note'}${hidden === 1 ? '' : 's'}: -v lists ${hidden === 1 ? 'it' : 'them'} with the fixes, --json has the whole trace`)
+  return out
 }
 
 function renderExchange(x: Exchange, opts: HumanOptions, c: ChalkInstance): string[] {
@@ -109,7 +125,8 @@ function renderFacts(s: Step, opts: HumanOptions): string[] {
     }
     if (SPECIAL_FACTS.has(k) && !opts.verbose) continue
     if (!opts.verbose && typeof v === 'object' && JSON.stringify(v).length > 160) continue
-    kv.push([`${line(k, 100)}:`, line(formatValue(v))])
+    if (k === 'expiresInAbsent' || k === 'jwtHeader') continue
+    kv.push([`${line(k, 100)}:`, line(SECONDS_FACTS.has(k) && typeof v === 'number' ? `${v} s${k === 'expiresIn' && f.expiresInAbsent ? ' (absent: clients assume 60 s)' : ''}` : formatValue(v))])
   }
   if (f.claims && typeof f.claims === 'object') kv.push(['claims:', line(claimsLine(f.claims as Record<string, unknown>))])
   if (kv.length) out.push(indent(kv.toString()))
