@@ -110,7 +110,7 @@ export async function exchangeToken(http: HttpClient, req: TokenRequest): Promis
   let fellBackToGet = false
   let method: 'GET' | 'POST' = usePost ? 'POST' : 'GET'
   if (usePost) {
-    const r = await http.send({method: 'POST', url: req.realm, headers: {'content-type': 'application/x-www-form-urlencoded'}, body: postForm(req)})
+    const r = await http.send({method: 'POST', url: req.realm, headers: {'content-type': 'application/x-www-form-urlencoded'}, body: postForm(req), redirects: 'same-host'})
     results.push(r)
     // oauth.md: "If the request to the endpoint returns 404 using the HTTP POST method, refer to … GET".
     if ((r.status === 404 || r.status === 405) && g.kind !== 'refresh-token') {
@@ -119,7 +119,7 @@ export async function exchangeToken(http: HttpClient, req: TokenRequest): Promis
     } else return finish(http, method, results, fellBackToGet)
   }
   const {url, headers} = getRequest(req)
-  results.push(await http.send({method: 'GET', url, headers}))
+  results.push(await http.send({method: 'GET', url, headers, redirects: 'same-host'}))
   return finish(http, method, results, fellBackToGet)
 }
 
