@@ -16,6 +16,7 @@ export interface CommonFlags {
   'ca-cert'?: string
   insecure?: boolean
   'plain-http'?: boolean
+  'follow-redirects'?: boolean
   'ci-annotations'?: boolean
 }
 
@@ -106,7 +107,7 @@ export abstract class RegprobeCommand {
     }
     if (flags['show-secrets']) process.stderr.write('regprobe: --show-secrets: passwords and tokens are shown unredacted in this output\n')
     const {HttpClient} = await import('../http/client.js')
-    return new HttpClient({timeoutMs, caCertPem, insecure: flags.insecure, secrets: new SecretBox(!!flags['show-secrets']), userAgent: `regprobe/${this.config.version}`})
+    return new HttpClient({timeoutMs, caCertPem, insecure: flags.insecure, followRedirects: flags['follow-redirects'], secrets: new SecretBox(!!flags['show-secrets']), userAgent: `regprobe/${this.config.version}`})
   }
 
   /**

@@ -30,7 +30,7 @@ export function transportFinding(stage: string, f: TransportFailure, evidence?: 
     code: `${stage}.${f.code}`,
     severity: 'error',
     message: f.message,
-    fix: FIXES[f.code] ?? FIXES.other,
+    fix: f.fix ?? FIXES[f.code] ?? FIXES.other,
     exitCode: f.exitCode,
     ...(evidence ? {evidence} : {}),
   }
