@@ -54,7 +54,10 @@ export function tlsOptions(view: HostView | undefined, flagCaPem: string | undef
   const pair = view?.certs?.clientPairs[0]
   // --ca-cert asks for verification with that CA, even where the client would not verify (an insecure registry).
   // So does a URL with https:// (the user names what to check, as with curl).
-  const insecure = insecureFlag || (view?.scheme.insecure === true && flagCaPem === undefined && view.explicitScheme === undefined)
+  // Interim, until the transport pushes through a client of its own TLS setup on Node 20 (issue 17 part 1): docker's
+  // built-in 127.0.0.0/8 does not turn the client unverified, so loopback registries keep the runtime's own client.
+  const unverified = view?.scheme.insecure === true && !view.scheme.byDefault
+  const insecure = insecureFlag || (unverified && flagCaPem === undefined && view.explicitScheme === undefined)
   return {
     ...(cas.length ? {caCertPem: cas.join('\n')} : {}),
     ...(pair ? {clientCert: {cert: pair.certPem, key: pair.keyPem}} : {}),
