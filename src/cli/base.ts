@@ -6,6 +6,7 @@ import {ExitCode, type Step, type Trace} from '../trace/types.js'
 import type {ArgDef, FlagDef} from './define.js'
 import {parseDuration} from './flags.js'
 import {parseArgv, type Parsed} from './parse.js'
+import {isEnvironmentError} from './environment-error.js'
 
 export interface CommonFlags {
   json?: boolean
@@ -95,14 +96,10 @@ export abstract class RegprobeCommand {
     } catch (e) {
       throw new UsageError((e as Error).message, 'flag.timeout')
     }
-    let caCertPem: string | undefined
-    if (flags['ca-cert']) {
-      try {
-        caCertPem = readFileSync(flags['ca-cert'], 'utf8')
-      } catch (e) {
-        throw new UsageError(`cannot read --ca-cert ${flags['ca-cert']}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`, 'flag.ca-cert')
-      }
-      if (!caCertPem.includes('-----BEGIN CERTIFICATE-----')) throw new UsageError(`--ca-cert ${flags['ca-cert']} holds no PEM certificate`, 'flag.ca-cert')
+    const caCertPem = flags['ca-cert'] ? await readCaCert(flags['ca-cert']) : undefined
+    // A --har that can never be written fails now, not after the whole run (a FIFO or /dev/null are fine outputs).
+    if (flags.har && (await import('node:fs')).statSync(flags.har, {throwIfNoEntry: false})?.isDirectory()) {
+      throw new UsageError(`cannot write --har ${flags.har}: it is a directory; give a file name (trace.har)`, 'flag.har')
     }
     if (flags['show-secrets']) process.stderr.write('regprobe: --show-secrets: passwords and tokens are shown unredacted in this output\n')
     const {HttpClient} = await import('../http/client.js')
@@ -145,6 +142,12 @@ export abstract class RegprobeCommand {
       exitCode = err.exitCode
       code = err.code
       hint = err.hint
+    } else if (isEnvironmentError(err)) {
+      // The user's environment, not a bug: a --har at a directory or /dev/full, a full disk, a read-only folder.
+      const {describeEnvironmentError} = await import('./read-input.js')
+      exitCode = ExitCode.USAGE
+      code = `file.${(err as NodeJS.ErrnoException).code!.toLowerCase()}`
+      message = describeEnvironmentError(err)
     } else {
       exitCode = ExitCode.INTERNAL
       code = 'internal'
@@ -159,17 +162,24 @@ export abstract class RegprobeCommand {
   }
 }
 
-export function readStdin(): Promise<string> {
-  return new Promise((resolve, reject) => {
-    if (process.stdin.isTTY) {
-      reject(new UsageError('--password-stdin / --identity-token-stdin read from stdin, but stdin is a terminal: pipe the secret in (echo "$TOKEN" | regprobe …)', 'flag.stdin'))
-      return
+/**
+ * --ca-cert: a regular file of PEM certificates, every one of which parses. A file with none, or with a block that is
+ * not a certificate, is exit 2 here: TLS would otherwise ignore it and the verdict would advise passing the CA.
+ */
+async function readCaCert(path: string): Promise<string> {
+  const {readUserFile, MAX_CA_BYTES} = await import('./read-input.js')
+  const pem = await readUserFile(path, '--ca-cert', MAX_CA_BYTES)
+  const blocks = pem.match(/-----BEGIN CERTIFICATE-----[\s\S]*?-----END CERTIFICATE-----/g) ?? []
+  if (blocks.length === 0) throw new UsageError(`no certificate in ${path} (--ca-cert wants PEM: -----BEGIN CERTIFICATE----- …)`, 'flag.ca-cert')
+  const {X509Certificate} = await import('node:crypto')
+  blocks.forEach((block, i) => {
+    try {
+      new X509Certificate(block)
+    } catch {
+      throw new UsageError(`--ca-cert ${path}: certificate ${i + 1} of ${blocks.length} is not a valid certificate`, 'flag.ca-cert')
     }
-    const chunks: Buffer[] = []
-    process.stdin.on('data', (c: Buffer) => chunks.push(c))
-    process.stdin.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')))
-    process.stdin.on('error', reject)
   })
+  return pem
 }
 
 /** regprobe's version from its package.json: the nearest one up from this file (dist/src/cli or dist/bundle). */
