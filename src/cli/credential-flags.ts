@@ -8,7 +8,7 @@ import {Flags} from './define.js'
  * --check reuses it). The file is read and checked here, before any request: a malformed secret is exit 2.
  */
 export const pullSecretFlag = {
-  'pull-secret': Flags.string({description: 'Use a Kubernetes image pull secret (kubectl get secret NAME -o yaml or -o json, or its bare config JSON): the entry the kubelet would match for the image.', helpValue: 'FILE', helpGroup: 'CREDENTIALS'}),
+  'pull-secret': Flags.string({description: 'Use a Kubernetes image pull secret (kubectl get secret NAME -o yaml or -o json, or its bare config JSON): the entry the kubelet would match for the image (doctor, creds, login, token).', helpValue: 'FILE', helpGroup: 'CREDENTIALS'}),
 }
 
 export interface CredentialFlagValues {
