@@ -9,7 +9,7 @@ import {operationOf, targetOf, toolOf, type Target} from './extract.js'
 import {nextCommand} from './next.js'
 import {rank} from './rank.js'
 import {quoteLine} from './sanitize.js'
-import {scanLog, type RawFinding} from './scan.js'
+import {scanLog, type Line, type RawFinding} from './scan.js'
 import type {LogContext} from './context.js'
 import {CATEGORY_EXIT, EXPLAIN_SCHEMA, type Candidate, type ExplainFinding, type ExplainInput, type ExplainResult, type Operation, type Tool} from './types.js'
 import {ExitCode} from '../trace/types.js'
@@ -35,7 +35,7 @@ function explainOne(r: RawFinding, ctx: LogContext): ExplainFinding {
     const t = targetOf(l.text)
     return t ? {t, l} : undefined
   })
-  const target: Target = own ?? seen?.t ?? {}
+  const target: Target = withTag(own ?? seen?.t ?? {}, nearestFirst)
   const targetLine = own ? r.line : seen?.l
   const operation: Operation | undefined = operationOf(r.line.text) ?? (r.mapping.stage === 'login' ? 'login' : firstOf(nearestFirst, (l) => operationOf(l.text)))
   const tool = toolFor(r.line.text, nearestFirst.map((l) => l.text))
@@ -67,6 +67,16 @@ function explainOne(r: RawFinding, ctx: LogContext): ExplainFinding {
     candidates,
     next: nextCommand({target, operation, firstCause: candidates[0]!.cause, code: r.mapping.code, text: r.line.text}),
   }
+}
+
+/** docker's "The push refers to repository [NAME]" has no tag: the command before it may have named one. */
+function withTag(t: Target, nearestFirst: Line[]): Target {
+  if (!t.repository || t.explicitTag !== false) return t
+  const tagged = firstOf(nearestFirst, (l) => {
+    const o = targetOf(l.text)
+    return o?.explicitTag && o.registry === t.registry && o.repository === t.repository ? o : undefined
+  })
+  return tagged ?? t
 }
 
 /** A tool named in the failure line itself wins; else the nearest line that names one; docker's bare texts last. */

@@ -82,8 +82,10 @@ const RULES: readonly Rule[] = [
   },
   // "latest" was assumed, not asked for: the most common missing tag.
   (f, ctx, causes) => {
-    if (!causes.includes('tag-missing') || f.target.tag !== 'latest' || f.target.explicitTag) return undefined
+    if (!causes.includes('tag-missing') || f.target.tag !== 'latest') return undefined
+    // docker's message names ":latest" even when it was assumed; its "Using default tag" line says so.
     const said = before(ctx.defaultTag, f.line).pop()
+    if (!said && f.target.explicitTag) return undefined
     return {promote: 'tag-missing', evidence: said ? ev(said, 'no tag was given; docker assumed latest') : {line: f.line, text: quoteLine(f.text), says: 'no tag was given; latest was assumed'}, decisive: !!said}
   },
   // An anonymous token refused: nothing was sent, whatever is stored.

@@ -48,7 +48,7 @@ export function scanLog(text: string): ScanResult {
   const ring: Line[] = []
   let start = 0
   let no = 0
-  while (start <= text.length && no < MAX_LINES) {
+  while (start < text.length && no < MAX_LINES) {
     let end = text.indexOf('\n', start)
     if (end === -1) end = text.length
     no++
