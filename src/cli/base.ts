@@ -109,17 +109,18 @@ export abstract class RegprobeCommand {
     return new HttpClient({timeoutMs, caCertPem, insecure: flags.insecure, secrets: new SecretBox(!!flags['show-secrets']), userAgent: `regprobe/${this.config.version}`})
   }
 
-  /** Render the trace the way the flags ask and set the exit code from the verdict. */
-  /** `source` is what holds the run's secrets (an HttpClient, or {secrets} for a command without network). */
-  protected async emit(trace: Trace, flags: CommonFlags, source?: {secrets: SecretBox}): Promise<Trace> {
-    const box = source?.secrets
+  /**
+   * Render the trace the way the flags ask and set the exit code from the verdict. Nothing here searches the rendered
+   * text for secrets: every value was redacted where it was recorded (src/http/redact.ts), and a search over a
+   * rendered document corrupts it (a password `true` would rewrite every JSON boolean).
+   */
+  protected async emit(trace: Trace, flags: CommonFlags, _source?: {secrets: SecretBox}): Promise<Trace> {
     if (flags.har) {
       const {writeHar} = await import('../render/har.js')
-      await writeHar(flags.har, trace, box ? (t) => box.scrub(t) : undefined)
+      await writeHar(flags.har, trace)
     }
     if (flags.json) {
-      const text = JSON.stringify(trace, null, 2)
-      process.stdout.write(`${box ? box.scrub(text) : text}\n`)
+      process.stdout.write(`${JSON.stringify(trace, null, 2)}\n`)
     } else {
       const {renderHuman} = await import('../render/human.js')
       const {useColor} = await import('../render/color.js')
@@ -129,7 +130,7 @@ export abstract class RegprobeCommand {
         const note = gh.annotation(trace)
         text = `${gh.groupStages(text)}${note ? `${note}\n` : ''}`
       }
-      process.stdout.write(box ? box.scrub(text) : text)
+      process.stdout.write(text)
     }
     process.exitCode = trace.verdict.code
     return trace

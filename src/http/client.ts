@@ -3,7 +3,7 @@ import {watchConnection} from './diagnostics.js'
 import {classifyFetchError, type TransportFailure} from './failure.js'
 import {hasProxyEnv, proxyFor} from './proxy.js'
 import {checkServerIdentity, needsIpv6IdentityShim, runtimeMissesIpv6Sans} from './tls-identity.js'
-import {SecretBox, redactForm, redactHeaders, redactJson, redactUrl} from './redact.js'
+import {SecretBox, recordBody, redactHeaders, redactRequestBody, redactUrl} from './redact.js'
 import {ExitCode} from '../trace/types.js'
 
 /** Registry answers are small JSON documents; anything bigger is a mistake or an attack (oras-go caps at 4 MiB). */
@@ -12,8 +12,6 @@ export const DEFAULT_MAX_BODY_BYTES = 1024 * 1024
 export const DEFAULT_TIMEOUT_MS = 10_000
 /** Enough for a registry behind a load balancer and a CDN; more is a loop. */
 export const MAX_REDIRECTS = 5
-/** How much of a non-JSON body the trace keeps to show a person (an HTML error page's title is enough). */
-const TEXT_PREVIEW_CHARS = 2000
 
 export interface ClientOptions {
   timeoutMs?: number
@@ -32,6 +30,8 @@ export interface HttpRequest {
   body?: string
   /** Default true: follow same-host redirects; cross-host ones are followed without Authorization. */
   followRedirects?: boolean
+  /** 'token-answer': a token endpoint's answer, recorded as a secret when 2xx (redact.ts recordBody). */
+  recordAs?: 'token-answer'
 }
 
 export interface HttpResult {
@@ -140,7 +140,7 @@ export class HttpClient {
         method: req.method,
         url: redactUrl(req.url, this.secrets),
         headers: redactHeaders(headers, this.secrets),
-        ...(req.body === undefined ? {} : {body: this.redactRequestBody(req.body, headers['content-type'])}),
+        ...(req.body === undefined ? {} : {body: redactRequestBody(req.body, headers['content-type'], this.secrets)}),
       },
       timing: {startMs: round(start - this.t0), totalMs: 0},
     }
@@ -172,7 +172,7 @@ export class HttpClient {
         status: res.status,
         statusText: res.statusText,
         headers: redactHeaders(headersRecord(res.headers), this.secrets),
-        ...(req.method === 'HEAD' && buf.length === 0 ? {} : {body: this.recordBody(buf.length, text, json, contentType, truncated)}),
+        ...(req.method === 'HEAD' && buf.length === 0 ? {} : {body: recordBody({bytes: buf.length, text, json, contentType, truncated, ...(req.recordAs ? {tokenAnswerStatus: res.status} : {})}, this.secrets)}),
       }
       if (connection) exchange.connection = {...connection, ...route}
       exchange.timing = {startMs: round(start - this.t0), ...(connectMs === undefined ? {} : {connectMs: round(connectMs)}), ttfbMs: round(ttfb - start), totalMs: round(end - start)}
@@ -197,24 +197,6 @@ export class HttpClient {
       clearTimeout(timer)
       watch.cancel()
     }
-  }
-
-  private redactRequestBody(body: string, contentType: string | undefined): string {
-    if (contentType?.includes('application/x-www-form-urlencoded')) return redactForm(body, this.secrets)
-    if (contentType?.includes('json')) {
-      try {
-        return JSON.stringify(redactJson(JSON.parse(body), this.secrets))
-      } catch {}
-    }
-    return this.secrets.scrub(body)
-  }
-
-  private recordBody(bytes: number, text: string, json: unknown, contentType: string | undefined, truncated: boolean): RecordedBody {
-    const body: RecordedBody = {bytes, ...(contentType ? {contentType} : {})}
-    if (truncated) body.truncated = true
-    if (json !== undefined) body.json = redactJson(json, this.secrets)
-    else if (text) body.textPreview = this.secrets.scrub(text.slice(0, TEXT_PREVIEW_CHARS))
-    return body
   }
 }
 

@@ -1,6 +1,7 @@
 import Table from 'cli-table3'
 import {Chalk} from 'chalk'
 import type {CompareDocument} from '../compare/document.js'
+import {serverLine} from './sanitize.js'
 
 export interface CompareRenderOptions {
   color: boolean
@@ -20,7 +21,7 @@ export function renderCompare(doc: CompareDocument, opts: CompareRenderOptions):
   for (const row of doc.rows) {
     if (row.key === 'authenticatedToken' && !doc.authenticated) continue
     table.push([row.label, ...doc.registries.map((r) => {
-      const v = r.cells[row.key as keyof typeof r.cells]
+      const v = serverLine(String(r.cells[row.key as keyof typeof r.cells] ?? ''))
       return row.key === 'result' && r.exitCode !== 0 ? c.red(v) : v
     })])
   }

@@ -1,5 +1,5 @@
 import {spawn, spawnSync, type ChildProcess} from 'node:child_process'
-import {accessSync, constants, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, rmdirSync, writeFileSync} from 'node:fs'
+import {accessSync, constants, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, rmdirSync, symlinkSync, writeFileSync} from 'node:fs'
 import {request} from 'node:http'
 import {tmpdir} from 'node:os'
 import {delimiter, dirname, join} from 'node:path'
@@ -74,6 +74,14 @@ export async function startDockerd(opts: StartDockerdOptions = {}): Promise<Dock
   const socketPath = join(dir, 'docker.sock')
   const configDir = join(dir, 'cli')
   mkdirSync(configDir)
+  // The docker CLI's PATH holds the CLI alone. On Linux, with no credsStore in config.json, the CLI picks
+  // docker-credential-pass or -secretservice as the default store when it finds one on PATH
+  // (docker/cli cli/config/credentials/default_store_linux.go); Debian's golang-docker-credential-helpers puts
+  // secretservice in /usr/bin, and without a D-Bus session `docker login` then fails with "Cannot autolaunch D-Bus
+  // without X11 $DISPLAY". The tests want the plain config file, as on a machine without the helpers.
+  const cliBin = join(dir, 'cli-bin')
+  mkdirSync(cliBin)
+  symlinkSync(cliPath, join(cliBin, 'docker'))
   // An explicit, empty daemon.json keeps the machine's /etc/docker/daemon.json out of the tests.
   writeFileSync(join(dir, 'daemon.json'), '{}\n')
   const args = [
@@ -176,7 +184,7 @@ export async function startDockerd(opts: StartDockerdOptions = {}): Promise<Dock
         // Any of these would point the CLI at another daemon or another config.
         if (v !== undefined && !/^DOCKER_(HOST|CONFIG|CONTEXT|TLS_VERIFY|CERT_PATH|TLS)$/.test(k)) cliEnv[k] = v
       }
-      Object.assign(cliEnv, {DOCKER_HOST: host, DOCKER_CONFIG: o.configDir ?? configDir, DOCKER_CLI_HINTS: 'false'}, o.env)
+      Object.assign(cliEnv, {DOCKER_HOST: host, DOCKER_CONFIG: o.configDir ?? configDir, DOCKER_CLI_HINTS: 'false', PATH: cliBin}, o.env)
       return runCli(cliPath, cliArgs, cliEnv, o.stdin, o.timeoutMs ?? CLI_TIMEOUT_MS)
     },
   }
