@@ -89,7 +89,11 @@ const RULES: readonly Rule[] = [
     return {promote: 'tag-missing', evidence: said ? ev(said, 'no tag was given; docker assumed latest') : {line: f.line, text: quoteLine(f.text), says: 'no tag was given; latest was assumed'}, decisive: !!said}
   },
   // An anonymous token refused: nothing was sent, whatever is stored.
-  (f, _c, causes) => (/anonymous token/i.test(f.text) && causes.includes('credentials-missing') ? {promote: 'credentials-missing', evidence: {line: f.line, text: quoteLine(f.text), says: 'the client asked for an anonymous token: it found no credentials'}} : undefined),
+  (f, _c, causes) => {
+    if (!/anonymous token/i.test(f.text) || !causes.includes('credentials-missing')) return undefined
+    const e = {line: f.line, text: quoteLine(f.text), says: 'the client asked for an anonymous token: it found no credentials, so none were wrong'}
+    return {promote: 'credentials-missing', evidence: e, against: causes.includes('credentials-wrong') ? {cause: 'credentials-wrong', evidence: e} : undefined}
+  },
   officialImageRule,
   sudoRule,
 ]
