@@ -94,6 +94,11 @@ const RULES: readonly Rule[] = [
     const e = {line: f.line, text: quoteLine(f.text), says: 'the client asked for an anonymous token: it found no credentials, so none were wrong'}
     return {promote: 'credentials-missing', evidence: e, against: causes.includes('credentials-wrong') ? {cause: 'credentials-wrong', evidence: e} : undefined}
   },
+  // Docker Hub wants the Docker ID, not the e-mail address (failure-stories.md §4).
+  (f, ctx, causes) => {
+    const email = before(ctx.emailUser, f.line).pop()
+    return email && causes.includes('credentials-wrong') && registryKind(f.target.registry ?? 'docker.io') === 'hub' ? {promote: 'credentials-wrong', evidence: ev(email, 'the user name is an e-mail address: Docker Hub wants the Docker ID'), decisive: true} : undefined
+  },
   officialImageRule,
   sudoRule,
 ]

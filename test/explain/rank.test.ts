@@ -88,3 +88,28 @@ describe('rank: the log\'s evidence reorders the causes', () => {
     assert.equal(f.category, 'authorization')
   })
 })
+
+describe('rank: registry-specific evidence', () => {
+  it('Docker Hub refusing a login made with an e-mail address: the Docker ID, decided', () => {
+    const log = '$ docker login -u jane@example.com --password-stdin\nError response from daemon: Get "https://registry-1.docker.io/v2/": unauthorized: incorrect username or password'
+    const f = explainLog(log, {source: 'stdin', bytes: log.length, truncated: false}).findings[0]!
+    assert.equal(f.candidates[0]!.cause, 'credentials-wrong')
+    assert.equal(f.decided, true)
+    assert.match(f.candidates[0]!.for[0]!.says, /Docker ID/)
+    assert.equal(f.next, 'regprobe login docker.io')
+  })
+
+  it('a Quay robot (ORG+NAME) refused a push: its permission on the repository first', () => {
+    const log = '$ podman login -u "acme+ci" --password-stdin quay.io\nLogin Succeeded!\nError: writing blob: initiating layer upload to /v2/acme/app/blobs/uploads/ in quay.io: denied: requested access to the resource is denied'
+    const f = explainLog(log, {source: 'stdin', bytes: log.length, truncated: false}).findings[0]!
+    assert.equal(f.tool, 'podman')
+    assert.equal(f.candidates[0]!.cause, 'action-not-granted')
+  })
+
+  it('an ACR firewall: the client\'s address, whatever the credentials', () => {
+    const log = "Error response from daemon: Head \"https://acme.azurecr.io/v2/app/manifests/1\": denied: client with IP '203.0.113.7' is not allowed access. Refer https://aka.ms/acr/firewall to grant access."
+    const f = explainLog(log, {source: 'stdin', bytes: log.length, truncated: false}).findings[0]!
+    assert.deepEqual([f.category, f.candidates[0]!.cause, f.registry], ['authorization', 'ip-not-allowed', 'acme.azurecr.io'])
+    assert.match(f.candidates[0]!.fix, /az acr network-rule add --name acme --ip-address IP/)
+  })
+})

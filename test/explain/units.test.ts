@@ -153,3 +153,11 @@ describe('input: bounded, regular files or stdin only', () => {
   })
   it('cleanup', () => rmSync(dir, {recursive: true, force: true}))
 })
+
+describe('scan: the cheap pre-test never hides a known text', () => {
+  it('every text of the docker-error table passes MAYBE_FAILURE', async () => {
+    const {DOCKER_ERROR_ROWS} = await import('../../src/daemon/docker-error.js')
+    const {MAYBE_FAILURE} = await import('../../src/explain/scan.js')
+    for (const row of DOCKER_ERROR_ROWS) assert.match(row.example, MAYBE_FAILURE, row.code)
+  })
+})
