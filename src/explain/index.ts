@@ -23,7 +23,7 @@ export function explainLog(text: string, input: Omit<ExplainInput, 'lines'>): Ex
   const findings = scan.raw.map((r) => explainOne(r, scan.context))
   return {
     schema: EXPLAIN_SCHEMA,
-    input: {...input, lines: scan.lines, truncated: input.truncated || scan.cut},
+    input: {...input, lines: scan.lines, truncated: input.truncated || scan.cut, ...(scan.cut ? {cut: 'lines' as const} : input.truncated ? {cut: 'bytes' as const} : {})},
     findings,
     exitCode: findings[0] ? CATEGORY_EXIT[findings[0].category] : ExitCode.OK,
   }
