@@ -12,6 +12,7 @@ export interface ConnectionFlags {
   'ca-cert'?: string
   insecure?: boolean
   'plain-http'?: boolean
+  'follow-redirects'?: boolean
   'show-secrets'?: boolean
   as?: string
   'via-daemon'?: boolean
@@ -43,7 +44,7 @@ export async function clientFor(flags: ConnectionFlags, opts: {userAgent: string
   const {HttpClient} = await import('../http/client.js')
   const tls = tlsOptions(view, flagCa, flags.insecure)
   // clientCert: taken by the transport's new client; the current one ignores it (see the report of this change).
-  const options = {timeoutMs: flags.timeoutMs, ...tls, secrets: new SecretBox(!!flags['show-secrets']), userAgent: opts.userAgent} as ClientOptions
+  const options = {timeoutMs: flags.timeoutMs, ...tls, followRedirects: flags['follow-redirects'], secrets: new SecretBox(!!flags['show-secrets']), userAgent: opts.userAgent} as ClientOptions
   const http = new HttpClient(options)
   if (view) attachHostView(http, view)
   return http
@@ -54,7 +55,10 @@ export function tlsOptions(view: HostView | undefined, flagCaPem: string | undef
   const pair = view?.certs?.clientPairs[0]
   // --ca-cert asks for verification with that CA, even where the client would not verify (an insecure registry).
   // So does a URL with https:// (the user names what to check, as with curl).
-  const insecure = insecureFlag || (view?.scheme.insecure === true && flagCaPem === undefined && view.explicitScheme === undefined)
+  // Interim, until the transport pushes through a client of its own TLS setup on Node 20 (issue 17 part 1): docker's
+  // built-in 127.0.0.0/8 does not turn the client unverified, so loopback registries keep the runtime's own client.
+  const unverified = view?.scheme.insecure === true && !view.scheme.byDefault
+  const insecure = insecureFlag || (unverified && flagCaPem === undefined && view.explicitScheme === undefined)
   return {
     ...(cas.length ? {caCertPem: cas.join('\n')} : {}),
     ...(pair ? {clientCert: {cert: pair.certPem, key: pair.keyPem}} : {}),

@@ -41,7 +41,7 @@ export function viewFindings(v: HostView): Finding[] {
       fix: 'Add --via-daemon to take its insecure registries and mirrors from the daemon itself (GET /info), or run regprobe where the daemon runs.'})
   }
   if (v.daemon?.kind === 'rootless') {
-    out.push({code: 'hostview.rootless', severity: 'info', evidence: v.daemon.from, message: `rootless daemon (${v.daemon.endpoint}, from ${v.daemon.from}): its files are under ${v.certsSearched[0] ? join(v.certsSearched[0], '..') : '~/.config/docker'}, not /etc/docker`})
+    out.push({code: 'hostview.rootless', severity: 'info', evidence: v.daemon.from, message: `rootless daemon (${v.daemon.endpoint}, from ${v.daemon.from}): its files are under ${v.certsSearched[0] ? join(v.certsSearched[0], '..', '..') : '~/.config/docker'}, not /etc/docker`})
   }
   if (v.scheme.insecure) {
     out.push({code: 'hostview.insecure', severity: 'info', evidence: v.scheme.source,

@@ -21,7 +21,7 @@ const PAD = '      '
 const SECONDS_FACTS = new Set(['expiresIn', 'serverClockSkew', 'registryClockSkew', 'clockSkewS'])
 /** Per stage, the facts worth a line without -v (the exchange lines already show URLs and statuses). */
 const BRIEF_FACTS: Partial<Record<Step['stage'], string[]>> = {
-  probe: ['scheme', 'apiVersion', 'auth', 'realm', 'service', 'tls', 'presented', 'network', 'ratelimit-limit', 'ratelimit-remaining', 'docker-ratelimit-source', 'warning'],
+  probe: ['scheme', 'uses', 'apiVersion', 'auth', 'realm', 'service', 'tls', 'presented', 'network', 'ratelimit-limit', 'ratelimit-remaining', 'docker-ratelimit-source', 'warning'],
   challenge: ['scopes', 'tokenUrl'],
   credentials: [],
   token: ['network', 'requested', 'token', 'refreshToken', 'expiresIn', 'format', 'serverClockSkew', 'registryClockSkew'],

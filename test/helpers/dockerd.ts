@@ -38,6 +38,13 @@ export interface StartDockerdOptions {
   insecureRegistries?: string[]
   /** Extra environment for dockerd itself (e.g. HTTPS_PROXY, which then shows in /info). */
   env?: Record<string, string>
+  /** The content of the daemon's --config-file (default `{}`): insecure-registries, registry-mirrors… */
+  daemonJson?: Record<string, unknown>
+  /**
+   * Runs dockerd through this command prefix, which must exec it in the end (e.g. nsenter into a network namespace,
+   * then unshare -m to bind a temporary certs.d over /etc/docker: see test/helpers/netns.ts).
+   */
+  wrap?: string[]
 }
 
 const INSTALL_HINT = 'install it: apt-get install -y docker.io containerd runc (as root), or bash scripts/ci-install-docker.sh'
@@ -83,7 +90,7 @@ export async function startDockerd(opts: StartDockerdOptions = {}): Promise<Dock
   mkdirSync(cliBin)
   symlinkSync(cliPath, join(cliBin, 'docker'))
   // An explicit, empty daemon.json keeps the machine's /etc/docker/daemon.json out of the tests.
-  writeFileSync(join(dir, 'daemon.json'), '{}\n')
+  writeFileSync(join(dir, 'daemon.json'), `${JSON.stringify(opts.daemonJson ?? {})}\n`)
   const args = [
     '--config-file', join(dir, 'daemon.json'),
     '--iptables=false', '--ip6tables=false', '--bridge=none',
@@ -94,7 +101,8 @@ export async function startDockerd(opts: StartDockerdOptions = {}): Promise<Dock
     ...(opts.insecureRegistries ?? []).flatMap((r) => ['--insecure-registry', r]),
   ]
   const env = {...process.env, ...opts.env}
-  const proc = spawn(dockerd, args, {env, stdio: ['ignore', 'pipe', 'pipe']})
+  const [cmd, ...cmdArgs] = [...(opts.wrap ?? []), dockerd, ...args]
+  const proc = spawn(cmd!, cmdArgs, {env, stdio: ['ignore', 'pipe', 'pipe']})
   alive.add(proc)
   let log = ''
   const append = (chunk: Buffer) => {
