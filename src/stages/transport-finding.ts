@@ -30,7 +30,7 @@ export function transportFinding(stage: string, f: TransportFailure, evidence?: 
     code: `${stage}.${f.code}`,
     severity: 'error',
     message: f.message,
-    fix: TRANSPORT_FIXES[f.code] ?? TRANSPORT_FIXES.other,
+    fix: f.fix ?? TRANSPORT_FIXES[f.code] ?? TRANSPORT_FIXES.other,
     exitCode: f.exitCode,
     ...(evidence ? {evidence} : {}),
   }

@@ -87,6 +87,8 @@ export interface ConnectionFacts {
   proxy?: { url: string; from: string }
   /** A proxy variable is set, but this NO_PROXY entry sent the request direct (failure-stories.md §15). */
   noProxy?: { entry: string; from: string }
+  /** Through a proxy's CONNECT tunnel: the status line the proxy answered (200 when the tunnel opened). */
+  tunnel?: { connectStatus: number }
 }
 
 export interface Exchange {
@@ -101,6 +103,8 @@ export interface Exchange {
     statusText: string
     headers: Record<string, string>
     body?: RecordedBody
+    /** Set when a header value had bytes outside ASCII: read as UTF-8 where valid (as Go does), else as Latin-1. */
+    headerCharset?: 'utf-8' | 'latin1'
   }
   connection?: ConnectionFacts
   timing: { startMs: number; connectMs?: number; ttfbMs?: number; totalMs: number }

@@ -69,4 +69,19 @@ describe('hostile input from the command line', {concurrency: CONCURRENCY}, () =
       assertClean(r)
     }
   })
+
+  it('argument mistakes never echo a value that could be a password: stray positionals, a value glued to -p', async () => {
+    const runs = await Promise.all([
+      runCli(['login', 'registry.example', 'alice', 'hunter2-secret']),
+      runCli(['login', 'registry.example', 'alice', 'hunter2-secret', '--json']),
+      runCli(['probe', 'registry.example', '-phunter2-secret']),
+    ])
+    for (const r of runs) {
+      assert.equal(r.code, 2, r.stdout + r.stderr)
+      assert.doesNotMatch(r.stdout + r.stderr, /hunter2/)
+      assertClean(r)
+    }
+    assert.match(runs[0]!.stderr, /Unexpected arguments: 2 more than this command takes/)
+    assert.match(runs[2]!.stderr, /Nonexistent flag: -p…/)
+  })
 })
