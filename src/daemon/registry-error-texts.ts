@@ -45,6 +45,14 @@ export const SPECIFIC_ROWS: readonly Row[] = [
     example: 'denied: Permission "artifactregistry.repositories.uploadArtifacts" denied on resource "projects/p/locations/us-central1/repositories/r" (or it may not exist)',
   },
   {
+    code: 'docker.access.acr-firewall',
+    stage: 'access',
+    // JSON bodies printed raw show the quotes as \u0027.
+    pattern: /client with IP (?:'|\\u0027)([^'\\]+)(?:'|\\u0027) is not allowed access/i,
+    cause: (m) => `the registry's firewall (ACR network rules) does not let ${m[1]} in: the registry accepts only selected networks or a private endpoint`,
+    example: "denied: client with IP '203.0.113.7' is not allowed access. Refer https://aka.ms/acr/firewall to grant access.",
+  },
+  {
     code: 'docker.access.harbor-unauthorized',
     stage: 'access',
     pattern: /unauthorized to access repository: ([^,\s]+), action: (\w+)/i,

@@ -37,6 +37,7 @@ export const CLASSIFICATION: Record<string, Entry> = {
   'docker.access.ghcr-installation': ['ghcr-workflow-permission', 'ghcr-package-access'],
   'docker.access.ghcr-write-package': ['ghcr-package-access', 'ghcr-workflow-permission', 'token-scope'],
   'docker.access.gcp-permission': ['action-not-granted', 'repository-missing', 'credentials-other-host'],
+  'docker.access.acr-firewall': ['ip-not-allowed'],
   'docker.access.harbor-unauthorized': ['action-not-granted', 'namespace-missing', 'credentials-missing'],
   'docker.access.denied': {
     push: ['credentials-missing', 'namespace-other', 'action-not-granted', 'namespace-missing', 'credentials-expired', 'sudo-other-config', 'token-scope'],

@@ -25,6 +25,8 @@ export interface LogContext {
   plain: Seen[]
   pullRequest: Seen[]
   robot: Seen[]
+  /** Logins with an e-mail address as the user name (Docker Hub wants the Docker ID). */
+  emailUser: Seen[]
   interception: Seen[]
   defaultTag: Seen[]
   ci?: Ci
@@ -40,7 +42,7 @@ const LOGIN = new RegExp(String.raw`(?:^|[^\w-])(sudo\s+(?:-\S+\s+)*)?${TOOL}\s+
 const LOGIN_ACTION = /\bLogging into ([\w.-]+(?::\d+)?)/
 
 export function emptyContext(): LogContext {
-  return {logins: [], loginSucceeded: [], sudo: [], plain: [], pullRequest: [], robot: [], interception: [], defaultTag: []}
+  return {logins: [], loginSucceeded: [], sudo: [], plain: [], pullRequest: [], robot: [], emailUser: [], interception: [], defaultTag: []}
 }
 
 function add<T>(list: T[], item: T): void {
@@ -59,7 +61,9 @@ export function observe(ctx: LogContext, line: number, text: string, ci?: Ci): v
   }
   if (/\bLogin Succeeded\b/i.test(text)) add(ctx.loginSucceeded, {line, text})
   if (/\bpull_request(?:_target)?\b|\bdependabot\b|refs\/pull\/\d+/i.test(text)) add(ctx.pullRequest, {line, text})
-  if (/\brobot\$|\+robot\b|\brobot_\w+/i.test(text)) add(ctx.robot, {line, text})
+  // Harbor robots are robot$NAME (robot_ before 2.2), Quay's are ORG+NAME.
+  if (/\brobot\$|\+robot\b|\brobot_\w+|(?:-u|--username)[= ]["']?[\w.-]+\+[\w-]+/i.test(text)) add(ctx.robot, {line, text})
+  if (/(?:-u|--username)[= ]["']?[^\s"'@]+@[\w-]+\.[\w.-]+/.test(text)) add(ctx.emailUser, {line, text})
   if (/Using default tag: latest/.test(text)) add(ctx.defaultTag, {line, text})
   const issuer = /candidate authority certificate "([^"]+)"|issuer[=:]\s*"?([^",]+)/i.exec(text)
   if (issuer && /gateway|proxy|zscaler|forti|palo ?alto|bluecoat|netskope|sophos|mcafee|websense|forcepoint|check ?point|umbrella|mitm|inspect|corp/i.test(issuer[1] ?? issuer[2]!)) add(ctx.interception, {line, text})

@@ -9,10 +9,11 @@ import {operationOf, targetOf, toolOf, type Target} from './extract.js'
 import {nextCommand} from './next.js'
 import {rank} from './rank.js'
 import {quoteLine} from './sanitize.js'
-import {scanLog, type RawFinding} from './scan.js'
+import {scanLog, type Line, type RawFinding} from './scan.js'
 import type {LogContext} from './context.js'
 import {CATEGORY_EXIT, EXPLAIN_SCHEMA, type Candidate, type ExplainFinding, type ExplainInput, type ExplainResult, type Operation, type Tool} from './types.js'
 import {ExitCode} from '../trace/types.js'
+import {serverLine} from '../render/sanitize.js'
 
 /** Candidates shown per finding: past five, the text has said all it can. */
 const MAX_CANDIDATES = 5
@@ -22,7 +23,7 @@ export function explainLog(text: string, input: Omit<ExplainInput, 'lines'>): Ex
   const findings = scan.raw.map((r) => explainOne(r, scan.context))
   return {
     schema: EXPLAIN_SCHEMA,
-    input: {...input, lines: scan.lines, truncated: input.truncated || scan.cut},
+    input: {...input, lines: scan.lines, truncated: input.truncated || scan.cut, ...(scan.cut ? {cut: 'lines' as const} : input.truncated ? {cut: 'bytes' as const} : {})},
     findings,
     exitCode: findings[0] ? CATEGORY_EXIT[findings[0].category] : ExitCode.OK,
   }
@@ -35,7 +36,7 @@ function explainOne(r: RawFinding, ctx: LogContext): ExplainFinding {
     const t = targetOf(l.text)
     return t ? {t, l} : undefined
   })
-  const target: Target = own ?? seen?.t ?? {}
+  const target: Target = safeTarget(withTag(own ?? seen?.t ?? {}, nearestFirst))
   const targetLine = own ? r.line : seen?.l
   const operation: Operation | undefined = operationOf(r.line.text) ?? (r.mapping.stage === 'login' ? 'login' : firstOf(nearestFirst, (l) => operationOf(l.text)))
   const tool = toolFor(r.line.text, nearestFirst.map((l) => l.text))
@@ -67,6 +68,23 @@ function explainOne(r: RawFinding, ctx: LogContext): ExplainFinding {
     candidates,
     next: nextCommand({target, operation, firstCause: candidates[0]!.cause, code: r.mapping.code, text: r.line.text}),
   }
+}
+
+/** Names read from the log are printed and put into commands: through the sanitizer like any log text. */
+function safeTarget(t: Target): Target {
+  const out: Target = {...t}
+  for (const k of ['registry', 'repository', 'tag', 'digest', 'reference', 'written'] as const) if (out[k] !== undefined) out[k] = serverLine(out[k]!, 300)
+  return out
+}
+
+/** docker's "The push refers to repository [NAME]" has no tag: the command before it may have named one. */
+function withTag(t: Target, nearestFirst: Line[]): Target {
+  if (!t.repository || t.explicitTag !== false) return t
+  const tagged = firstOf(nearestFirst, (l) => {
+    const o = targetOf(l.text)
+    return o?.explicitTag && o.registry === t.registry && o.repository === t.repository ? o : undefined
+  })
+  return tagged ?? t
 }
 
 /** A tool named in the failure line itself wins; else the nearest line that names one; docker's bare texts last. */

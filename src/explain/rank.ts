@@ -82,12 +82,23 @@ const RULES: readonly Rule[] = [
   },
   // "latest" was assumed, not asked for: the most common missing tag.
   (f, ctx, causes) => {
-    if (!causes.includes('tag-missing') || f.target.tag !== 'latest' || f.target.explicitTag) return undefined
+    if (!causes.includes('tag-missing') || f.target.tag !== 'latest') return undefined
+    // docker's message names ":latest" even when it was assumed; its "Using default tag" line says so.
     const said = before(ctx.defaultTag, f.line).pop()
+    if (!said && f.target.explicitTag) return undefined
     return {promote: 'tag-missing', evidence: said ? ev(said, 'no tag was given; docker assumed latest') : {line: f.line, text: quoteLine(f.text), says: 'no tag was given; latest was assumed'}, decisive: !!said}
   },
   // An anonymous token refused: nothing was sent, whatever is stored.
-  (f, _c, causes) => (/anonymous token/i.test(f.text) && causes.includes('credentials-missing') ? {promote: 'credentials-missing', evidence: {line: f.line, text: quoteLine(f.text), says: 'the client asked for an anonymous token: it found no credentials'}} : undefined),
+  (f, _c, causes) => {
+    if (!/anonymous token/i.test(f.text) || !causes.includes('credentials-missing')) return undefined
+    const e = {line: f.line, text: quoteLine(f.text), says: 'the client asked for an anonymous token: it found no credentials, so none were wrong'}
+    return {promote: 'credentials-missing', evidence: e, against: causes.includes('credentials-wrong') ? {cause: 'credentials-wrong', evidence: e} : undefined}
+  },
+  // Docker Hub wants the Docker ID, not the e-mail address (failure-stories.md §4).
+  (f, ctx, causes) => {
+    const email = before(ctx.emailUser, f.line).pop()
+    return email && causes.includes('credentials-wrong') && registryKind(f.target.registry ?? 'docker.io') === 'hub' ? {promote: 'credentials-wrong', evidence: ev(email, 'the user name is an e-mail address: Docker Hub wants the Docker ID'), decisive: true} : undefined
+  },
   officialImageRule,
   sudoRule,
 ]

@@ -16,7 +16,7 @@ export function renderExplain(result: ExplainResult, opts: RenderOptions): strin
   const c = new Chalk({level: opts.color ? 1 : 0})
   const {input, findings} = result
   const where = `${input.lines} line${input.lines === 1 ? '' : 's'} of ${input.source}`
-  const cut = input.truncated ? ` (input cut at ${input.bytes} bytes: only the first part was read)` : ''
+  const cut = input.cut === 'lines' ? ` (only the first ${input.lines} lines were read)` : input.truncated ? ` (input cut at ${input.bytes} bytes: only the first part was read)` : ''
   if (findings.length === 0) return `${c.green('✔')} No registry failure found in ${where}${cut}.\n`
   const out = [c.bold(`${findings.length} registry failure${findings.length === 1 ? '' : 's'} in ${where}${cut}`), '']
   findings.forEach((f, i) => {

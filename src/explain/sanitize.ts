@@ -1,23 +1,12 @@
 /**
- * A log line is data: before any of it is printed (human output, --json, the `next` command), control characters are
- * escaped, a workflow command at its start (`::error::`, `##[group]`) is neutralised, and the secrets a log is known to
- * carry are masked. A small local version of what src/render/sanitize.ts will offer for every renderer.
+ * A log line is data: before any of it is printed (human output, --json, the `next` command), the secrets a build log
+ * is known to carry are masked, then it goes through the project's one sanitizer for foreign text
+ * (src/render/sanitize.ts: control characters escaped, a leading `::` or `##[` neutralised).
  */
+import {serverLine} from '../render/sanitize.js'
 
 /** Longest quoted line: enough for docker's longest messages, short enough to read. */
 export const MAX_QUOTE = 400
-
-// C0 controls except tab, DEL, C1 controls, and the bidirectional overrides that reorder what a terminal shows.
-const CONTROL = /[\u0000-\u0008\u000a-\u001f\u007f-\u009f\u202a-\u202e\u2066-\u2069]/g
-
-export function escapeControls(s: string): string {
-  return s.replace(CONTROL, (c) => `\\x${c.charCodeAt(0) > 0xff ? `{${c.charCodeAt(0).toString(16)}}` : c.charCodeAt(0).toString(16).padStart(2, '0')}`)
-}
-
-/** `::warning::` and `##[error]` are commands to a CI runner only at the start of a line; escape their first byte. */
-export function neutraliseCiCommands(s: string): string {
-  return s.replace(/^(\s*)(::|##\[)/, (_m, ws: string, cmd: string) => `${ws}${cmd === '::' ? '\\x3a:' : '\\x23#['}`)
-}
 
 /**
  * Secrets with a known shape in build logs: passwords given on a command line, Authorization headers, the `auth`
@@ -46,6 +35,6 @@ const HEAD = 100
  * long line is cut in the middle: tools print what failed first and why last ("…: 401 Unauthorized").
  */
 export function quoteLine(s: string, max = MAX_QUOTE): string {
-  const clean = neutraliseCiCommands(escapeControls(redactSecrets(s.trim())))
+  const clean = serverLine(redactSecrets(s.trim()), Number.POSITIVE_INFINITY)
   return clean.length > max ? `${clean.slice(0, HEAD)}…${clean.slice(clean.length - (max - HEAD - 1))}` : clean
 }

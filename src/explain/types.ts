@@ -78,6 +78,8 @@ export interface ExplainInput {
   lines: number
   /** True when the input was cut at the byte or line cap. */
   truncated: boolean
+  /** Which cap cut it: 16 MiB read, or 2,000,000 lines scanned. */
+  cut?: 'bytes' | 'lines'
 }
 
 export interface ExplainResult {
