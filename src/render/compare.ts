@@ -21,6 +21,7 @@ export function renderCompare(doc: CompareDocument, opts: CompareRenderOptions):
   for (const row of doc.rows) {
     if (row.key === 'authenticatedToken' && !doc.authenticated) continue
     table.push([row.label, ...doc.registries.map((r) => {
+      // Each line through the sanitizer (server text), then wrapped at word boundaries.
       const v = String(r.cells[row.key as keyof typeof r.cells] ?? '').split('\n').map((l) => serverLine(l)).join('\n')
       const text = wrapCell(v, width - 2)
       return row.key === 'result' && r.exitCode !== 0 ? c.red(text) : text

@@ -28,17 +28,24 @@ function sources(): Array<{path: string; text: string}> {
   return out.filter((f) => !NOT_FINDINGS.some((n) => f.path.startsWith(n)))
 }
 
+/** The code at `at` belongs to a thrown RegprobeError (an error, not a finding), written on one line or several. */
+function thrown(text: string, at: number): boolean {
+  const before = text.slice(Math.max(0, at - 400), at)
+  const error = before.lastIndexOf('new RegprobeError(')
+  return error !== -1 && error > Math.max(before.lastIndexOf('findings.push('), before.lastIndexOf('Finding'), before.lastIndexOf('return {'))
+}
+
 function emitted(): {literals: Map<string, string>; templates: Array<{re: RegExp; where: string}>; transportStages: Set<string>} {
   const literals = new Map<string, string>()
   const templates: Array<{re: RegExp; where: string}> = []
   const transportStages = new Set<string>()
   for (const f of sources()) {
+    for (const m of f.text.matchAll(/code:\s*'([a-z][a-zA-Z0-9._-]*)'|(?:fail|emptySecret)\(\s*(?:[\w.]+,\s*)?'([a-z][a-zA-Z0-9._-]*)'/g)) {
+      const code = m[1] ?? m[2]!
+      // The daemon's thrown errors become the daemon step's finding (src/daemon/step.ts): they are findings too.
+      if (PREFIX.test(code) && (f.path.startsWith('daemon/') || !thrown(f.text, m.index))) literals.set(code, f.path)
+    }
     for (const line of f.text.split('\n')) {
-      if (line.includes('RegprobeError')) continue
-      for (const m of line.matchAll(/code:\s*'([a-z][a-zA-Z0-9._-]*)'|(?:fail|emptySecret)\(\s*'([a-z][a-zA-Z0-9._-]*)'/g)) {
-        const code = m[1] ?? m[2]!
-        if (PREFIX.test(code)) literals.set(code, f.path)
-      }
       for (const m of line.matchAll(/code:\s*`([^`]*)`/g)) {
         if (m[1] === '${stage}.${f.code}') continue
         const re = new RegExp(`^${m[1]!.split(/\$\{[^}]*\}/).map((s) => s.replace(/[.*+?^$()|[\]\\]/g, '\\$&')).join('[a-z0-9.-]+')}$`)
