@@ -16,6 +16,8 @@ export interface ConnectionFlags {
   as?: string
   'via-daemon'?: boolean
   'docker-host'?: string
+  /** The transport's --follow-redirects, passed on. */
+  'follow-redirects'?: boolean
 }
 
 /** The command's positional argument: an image reference or a registry, as the command reads it. */
@@ -43,7 +45,7 @@ export async function clientFor(flags: ConnectionFlags, opts: {userAgent: string
   const {HttpClient} = await import('../http/client.js')
   const tls = tlsOptions(view, flagCa, flags.insecure)
   // clientCert: taken by the transport's new client; the current one ignores it (see the report of this change).
-  const options = {timeoutMs: flags.timeoutMs, ...tls, secrets: new SecretBox(!!flags['show-secrets']), userAgent: opts.userAgent} as ClientOptions
+  const options = {timeoutMs: flags.timeoutMs, ...tls, followRedirects: flags['follow-redirects'], secrets: new SecretBox(!!flags['show-secrets']), userAgent: opts.userAgent} as ClientOptions
   const http = new HttpClient(options)
   if (view) attachHostView(http, view)
   return http
