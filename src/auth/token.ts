@@ -111,7 +111,7 @@ export async function exchangeToken(http: HttpClient, req: TokenRequest): Promis
   let fellBackToGet = false
   let method: 'GET' | 'POST' = usePost ? 'POST' : 'GET'
   if (usePost) {
-    const r = await http.send({method: 'POST', url: req.realm, headers: {'content-type': 'application/x-www-form-urlencoded'}, body: postForm(req), recordAs: 'token-answer'})
+    const r = await http.send({method: 'POST', url: req.realm, headers: {'content-type': 'application/x-www-form-urlencoded'}, body: postForm(req), recordAs: 'token-answer', redirects: 'same-host'})
     results.push(r)
     // oauth.md: "If the request to the endpoint returns 404 using the HTTP POST method, refer to … GET".
     if ((r.status === 404 || r.status === 405) && g.kind !== 'refresh-token') {
@@ -120,7 +120,7 @@ export async function exchangeToken(http: HttpClient, req: TokenRequest): Promis
     } else return finish(http, method, results, fellBackToGet)
   }
   const {url, headers} = getRequest(req)
-  results.push(await http.send({method: 'GET', url, headers, recordAs: 'token-answer'}))
+  results.push(await http.send({method: 'GET', url, headers, recordAs: 'token-answer', redirects: 'same-host'}))
   return finish(http, method, results, fellBackToGet)
 }
 

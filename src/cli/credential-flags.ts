@@ -1,6 +1,6 @@
 import {UsageError} from '../errors.js'
 import type {CredentialInput} from '../flows/credentials.js'
-import {readStdin} from './base.js'
+import {readStdinLine} from './read-input.js'
 
 export interface CredentialFlagValues {
   username?: string
@@ -11,7 +11,7 @@ export interface CredentialFlagValues {
   authfile?: string
 }
 
-/** Reads secrets the way docker login does: stdin preferred, -p allowed with a warning, one trailing newline cut. */
+/** Reads secrets the way docker login does: stdin preferred (one line, capped), -p allowed with a warning. */
 export async function readCredentialFlags(flags: CredentialFlagValues): Promise<CredentialInput> {
   const out: CredentialInput = {dockerConfigDir: flags['docker-config'], authFile: flags.authfile}
   if (flags['password-stdin'] && flags['identity-token-stdin']) throw new UsageError('--password-stdin and --identity-token-stdin both read stdin: use one', 'flag.stdin')
@@ -24,17 +24,12 @@ export async function readCredentialFlags(flags: CredentialFlagValues): Promise<
     out.password = flags.password
   } else if (flags['password-stdin']) {
     out.username = flags.username
-    out.password = trimOneNewline(await readStdin())
+    out.password = await readStdinLine('--password-stdin')
   } else if (flags['identity-token-stdin']) {
-    out.identityToken = trimOneNewline(await readStdin())
+    out.identityToken = await readStdinLine('--identity-token-stdin')
     out.username = flags.username
   } else if (flags.username) {
     throw new UsageError('--username needs a password: pipe it to --password-stdin', 'flag.password')
   }
   return out
-}
-
-/** docker login --password-stdin strips one trailing newline (echo adds it), not spaces: a pasted space is real. */
-function trimOneNewline(s: string): string {
-  return s.replace(/\r?\n$/, '')
 }

@@ -24,6 +24,7 @@ export const transportFlags = {
   'ca-cert': Flags.string({description: 'Trust this PEM CA bundle for the registry and token server, instead of the CA files docker reads from /etc/docker/certs.d/<host>/ (read by default).', helpValue: 'FILE', helpGroup: 'CONNECTION'}),
   insecure: Flags.boolean({description: 'Do not verify TLS certificates (for a test registry only).', helpGroup: 'CONNECTION'}),
   'plain-http': Flags.boolean({description: 'Speak plain HTTP to the registry, and allow credentials over it.', helpGroup: 'CONNECTION'}),
+  'follow-redirects': Flags.boolean({description: 'Follow a /v2/ or token redirect to another host, as docker does (by default it is reported, not followed).', helpGroup: 'CONNECTION'}),
   as: Flags.string({description: 'Judge as this client: its CA files and insecure list (docker: certs.d and daemon.json; podman, skopeo, buildah: containers certs.d and registries.conf).', options: ['docker', 'podman', 'skopeo', 'buildah'], default: 'docker', helpValue: 'CLIENT', helpGroup: 'CONNECTION'}),
 }
 

@@ -1,9 +1,13 @@
+import type {IncomingMessage} from 'node:http'
 import type {Exchange, RecordedBody} from '../trace/types.js'
+import {decodeUtf8, parseJson, readCapped} from './body.js'
 import {watchConnection} from './diagnostics.js'
-import {classifyFetchError, type TransportFailure} from './failure.js'
-import {hasProxyEnv, proxyFor} from './proxy.js'
-import {checkServerIdentity, needsIpv6IdentityShim, runtimeMissesIpv6Sans} from './tls-identity.js'
+import {classifyFetchError, proxyFailure, type TransportFailure} from './failure.js'
+import {ResponseHeaders} from './headers.js'
+import {proxyFor} from './proxy.js'
+import {crossHostFailure, sameHost, schemeFailure, type RedirectPolicy} from './redirects.js'
 import {SecretBox, recordBody, redactHeaders, redactRequestBody, redactUrl} from './redact.js'
+import {Transport, type TlsSettings} from './transport.js'
 import {ExitCode} from '../trace/types.js'
 
 /** Registry answers are small JSON documents; anything bigger is a mistake or an attack (oras-go caps at 4 MiB). */
@@ -13,14 +17,14 @@ export const DEFAULT_TIMEOUT_MS = 10_000
 /** Enough for a registry behind a load balancer and a CDN; more is a loop. */
 export const MAX_REDIRECTS = 5
 
-export interface ClientOptions {
+export interface ClientOptions extends TlsSettings {
   timeoutMs?: number
   maxBodyBytes?: number
-  caCertPem?: string
-  insecure?: boolean
   env?: NodeJS.ProcessEnv
   secrets?: SecretBox
   userAgent?: string
+  /** --follow-redirects: requests asking for 'same-host' follow a redirect to another host too, as docker does. */
+  followRedirects?: boolean
 }
 
 export interface HttpRequest {
@@ -28,7 +32,9 @@ export interface HttpRequest {
   url: string
   headers?: Record<string, string>
   body?: string
-  /** Default true: follow same-host redirects; cross-host ones are followed without Authorization. */
+  /** Default 'follow' (cross-host hops without Authorization). */
+  redirects?: RedirectPolicy
+  /** Older spelling: false is redirects: 'none'. */
   followRedirects?: boolean
   /** 'token-answer': a token endpoint's answer, recorded as a secret when 2xx (redact.ts recordBody). */
   recordAs?: 'token-answer'
@@ -40,7 +46,7 @@ export interface HttpResult {
   /** Every exchange this call made, redirects included, in order. */
   exchanges: Exchange[]
   status?: number
-  headers?: Headers
+  headers?: ResponseHeaders
   text?: string
   /** Parsed when the body is JSON (by content type or by shape). */
   json?: unknown
@@ -48,11 +54,11 @@ export interface HttpResult {
   url: string
 }
 
-type Dispatcher = object
+type Once = Omit<HttpResult, 'exchanges'>
 
 /**
- * The one place that talks HTTP. Every call goes through the global fetch (so nock can intercept it in tests) with an
- * undici dispatcher only when an option needs one: loading the undici package costs ~0.9× a bare Node start.
+ * The one place that talks HTTP: node:http/node:https through a keep-alive Agent per client (one connection per
+ * host for a diagnosis), proxies chosen by Go's rules, TLS settings added to Node's defaults (transport.ts).
  */
 export class HttpClient {
   readonly timeoutMs: number
@@ -61,8 +67,8 @@ export class HttpClient {
   readonly env: NodeJS.ProcessEnv
   readonly t0 = performance.now()
   requestCount = 0
-  private dispatcherPromise?: Promise<Dispatcher | undefined>
   private readonly opts: ClientOptions
+  private readonly transport: Transport
 
   constructor(opts: ClientOptions = {}) {
     this.opts = opts
@@ -70,68 +76,69 @@ export class HttpClient {
     this.maxBodyBytes = opts.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES
     this.secrets = opts.secrets ?? new SecretBox()
     this.env = opts.env ?? process.env
+    this.transport = new Transport({caCertPem: opts.caCertPem, clientCert: opts.clientCert, insecure: opts.insecure}, this.timeoutMs)
   }
 
-  /** undefined (the runtime's own fetch dispatcher) unless an option or the URL needs one of ours. */
-  private dispatcher(url: string): Promise<Dispatcher | undefined> {
-    const needed = Boolean(this.opts.caCertPem || this.opts.insecure || hasProxyEnv(this.env) || needsIpv6IdentityShim(url))
-    if (!needed) return Promise.resolve(undefined)
-    this.dispatcherPromise ??= (async () => {
-      const undici = await import('undici')
-      const tls = {
-        ...(this.opts.caCertPem ? {ca: this.opts.caCertPem} : {}),
-        ...(this.opts.insecure ? {rejectUnauthorized: false} : {}),
-        // Only differs from Node's own check on runtimes with the IPv6 SAN regression (see tls-identity.ts).
-        ...(runtimeMissesIpv6Sans() ? {checkServerIdentity} : {}),
-      }
-      if (hasProxyEnv(this.env)) {
-        const e = this.env
-        return new undici.EnvHttpProxyAgent({
-          httpProxy: e.http_proxy ?? e.HTTP_PROXY,
-          httpsProxy: e.https_proxy ?? e.HTTPS_PROXY,
-          noProxy: e.no_proxy ?? e.NO_PROXY,
-          connect: tls,
-          requestTls: tls,
-        } as ConstructorParameters<typeof undici.EnvHttpProxyAgent>[0])
-      }
-      return new undici.Agent({connect: tls})
-    })()
-    return this.dispatcherPromise
+  /** Closes the idle keep-alive connections (they never keep the process alive; this only frees them sooner). */
+  close(): void {
+    this.transport.close()
   }
 
   async send(req: HttpRequest): Promise<HttpResult> {
     const exchanges: Exchange[] = []
+    const first = new URL(req.url)
+    let policy: RedirectPolicy = req.redirects ?? (req.followRedirects === false ? 'none' : 'follow')
+    if (policy === 'same-host' && this.opts.followRedirects) policy = 'follow'
     let url = req.url
     let headers = {...req.headers}
     const seen = new Set<string>()
     for (let hop = 0; ; hop++) {
-      const r = await this.once({...req, url, headers})
+      // A body from another host than the one asked, on a request that only follows there because the user said so,
+      // is recorded as its size and type only: it may be anything (a metadata service's credentials).
+      const foreign = req.redirects === 'same-host' && !sameHost(first, new URL(url))
+      const r = await this.once({...req, url, headers}, foreign)
       exchanges.push(r.exchange)
       const status = r.status
       const location = r.headers?.get('location')
-      if (req.followRedirects === false || !status || status < 300 || status > 399 || !location) return {...r, exchanges}
-      const next = new URL(location, url).toString()
-      if (seen.has(next) || hop + 1 > MAX_REDIRECTS) {
-        const failure: TransportFailure = {
-          code: seen.has(next) ? 'redirect.loop' : 'redirect.too-many',
-          exitCode: ExitCode.PROTOCOL,
-          message: seen.has(next) ? `redirect loop: ${redactUrl(next, this.secrets)} was already visited` : `more than ${MAX_REDIRECTS} redirects`,
-        }
-        return {...r, exchanges, failure}
+      if (policy === 'none' || !status || status < 300 || status > 399 || !location) return {...r, exchanges}
+      let next: URL
+      try {
+        next = new URL(location, url)
+      } catch {
+        return {...r, exchanges}
+      }
+      const stop = this.redirectStop(new URL(url), next, policy, seen, hop)
+      if (stop) {
+        stop.message = this.secrets.scrub(stop.message)
+        r.exchange.error = {code: stop.code, message: stop.message}
+        return {exchange: r.exchange, exchanges, failure: stop, url}
       }
       seen.add(url)
       // Never carry credentials to another origin (a CDN, an attacker's server, or the same host:port over plain HTTP
       // after HTTPS): the fetch standard drops Authorization on a cross-origin redirect, ggcr and docker across hosts.
-      if (new URL(next).origin !== new URL(url).origin) {
+      if (next.origin !== new URL(url).origin) {
         headers = Object.fromEntries(Object.entries(headers).filter(([k]) => k.toLowerCase() !== 'authorization'))
       }
       // 303, and 301/302 after a POST, turn into GET as browsers and Go do.
-      if (status === 303 || ((status === 301 || status === 302) && req.method === 'POST')) req = {...req, method: 'GET', body: undefined}
-      url = next
+      if (status === 303 || ((status === 301 || status === 302) && req.method === 'POST')) {
+        req = {...req, method: 'GET', body: undefined}
+        headers = Object.fromEntries(Object.entries(headers).filter(([k]) => !['content-length', 'content-type'].includes(k.toLowerCase())))
+      }
+      url = next.toString()
     }
   }
 
-  private async once(req: HttpRequest): Promise<Omit<HttpResult, 'exchanges'>> {
+  /** Why a redirect is not followed, or undefined to follow it. */
+  private redirectStop(from: URL, next: URL, policy: RedirectPolicy, seen: Set<string>, hop: number): TransportFailure | undefined {
+    if (next.protocol !== 'http:' && next.protocol !== 'https:') return schemeFailure(from, next)
+    if (policy === 'same-host' && !sameHost(from, next)) return crossHostFailure(from, next)
+    const href = next.toString()
+    if (seen.has(href)) return {code: 'redirect.loop', exitCode: ExitCode.PROTOCOL, message: `redirect loop: ${redactUrl(href, this.secrets)} was already visited`}
+    if (hop + 1 > MAX_REDIRECTS) return {code: 'redirect.too-many', exitCode: ExitCode.PROTOCOL, message: `more than ${MAX_REDIRECTS} redirects`}
+    return undefined
+  }
+
+  private once(req: HttpRequest, foreign: boolean): Promise<Once> {
     this.requestCount++
     const start = performance.now()
     const headers: Record<string, string> = {'user-agent': this.opts.userAgent ?? 'regprobe', ...lowerKeys(req.headers ?? {})}
@@ -144,109 +151,90 @@ export class HttpClient {
       },
       timing: {startMs: round(start - this.t0), totalMs: 0},
     }
-    const {proxy, noProxyMatch} = proxyFor(req.url, this.env)
+    const {proxy, noProxyMatch, proxyUrl} = proxyFor(req.url, this.env)
     const route = proxy ? {proxy} : noProxyMatch ? {noProxy: noProxyMatch} : {}
-    const controller = new AbortController()
-    let timedOut = false
-    const timer = setTimeout(() => {
-      timedOut = true
-      controller.abort()
-    }, this.timeoutMs)
-    const watch = watchConnection(req.method, req.url)
-    // Set once the status line and headers are in, so a hang-up during the body is not reported as "no HTTP answer".
-    let answered: {status: number; progress: {bytes: number}} | undefined
-    try {
-      const dispatcher = await this.dispatcher(req.url)
-      const init: RequestInit & {dispatcher?: Dispatcher} = {method: req.method, headers, body: req.body, redirect: 'manual', signal: controller.signal}
-      if (dispatcher) init.dispatcher = dispatcher
-      const res = await fetch(req.url, init)
-      const ttfb = performance.now()
-      answered = {status: res.status, progress: {bytes: 0}}
-      const {buf, truncated} = await readCapped(res, this.maxBodyBytes, answered.progress)
-      const end = performance.now()
-      const text = decodeUtf8(buf)
-      const contentType = res.headers.get('content-type') ?? undefined
-      const json = parseJson(text, contentType)
-      const {connection, connectMs} = watch.result()
-      exchange.response = {
-        status: res.status,
-        statusText: res.statusText,
-        headers: redactHeaders(headersRecord(res.headers), this.secrets),
-        ...(req.method === 'HEAD' && buf.length === 0 ? {} : {body: recordBody({bytes: buf.length, text, json, contentType, truncated, ...(req.recordAs ? {tokenAnswerStatus: res.status} : {})}, this.secrets)}),
+    return new Promise((resolve) => {
+      let settled = false
+      let timedOut = false
+      // Set once the status line and headers are in, so a hang-up during the body is not reported as "no HTTP answer".
+      let answered: {status: number; bytes: number} | undefined
+      let watch: ReturnType<typeof watchConnection> | undefined
+      const done = (result: Once) => {
+        if (settled) return
+        settled = true
+        clearTimeout(timer)
+        const {connection, connectMs} = watch?.result() ?? {}
+        if (connection) exchange.connection = {...connection, ...route}
+        if (connectMs !== undefined) exchange.timing.connectMs = round(connectMs)
+        exchange.timing.totalMs = round(performance.now() - start)
+        resolve(result)
       }
-      if (connection) exchange.connection = {...connection, ...route}
-      exchange.timing = {startMs: round(start - this.t0), ...(connectMs === undefined ? {} : {connectMs: round(connectMs)}), ttfbMs: round(ttfb - start), totalMs: round(end - start)}
-      const result: Omit<HttpResult, 'exchanges'> = {exchange, status: res.status, headers: res.headers, text, json, url: req.url}
-      if (truncated) {
-        result.failure = {code: 'body.too-large', exitCode: ExitCode.PROTOCOL, message: `the response body from ${new URL(req.url).host} is larger than ${this.maxBodyBytes} bytes; regprobe stopped reading it`}
-        exchange.error = {code: result.failure.code, message: result.failure.message}
+      const fail = (err: unknown) => {
+        if (settled) return
+        const connected = watch?.result().connection !== undefined
+        let failure = (proxy && proxyUrl && proxyFailure(err, {url: req.url, proxy: proxy.url, connected, timedOut, timeoutMs: this.timeoutMs})) || classifyFetchError(err, {url: req.url, timedOut, timeoutMs: this.timeoutMs})
+        if (answered && failure.code === 'reset') {
+          failure = {...failure, code: 'body.incomplete', message: `${new URL(req.url).host} closed the connection in the middle of its ${answered.status} response, after ${answered.bytes} bytes of the body`}
+        }
+        failure.message = this.secrets.scrub(failure.message)
+        exchange.error = {code: failure.code, message: failure.message}
+        if (failure.tunnelStatus !== undefined) exchange.connection = {reused: false, protocol: 'https', ...route, tunnel: {connectStatus: failure.tunnelStatus}}
+        done({exchange, failure, url: req.url})
       }
-      return result
-    } catch (err) {
-      let failure = classifyFetchError(err, {url: req.url, timedOut, timeoutMs: this.timeoutMs})
-      if (answered && failure.code === 'reset') {
-        failure = {...failure, code: 'body.incomplete', message: `${new URL(req.url).host} closed the connection in the middle of its ${answered.status} response, after ${answered.progress.bytes} bytes of the body`}
+      const timer = setTimeout(() => {
+        timedOut = true
+        wire?.destroy(Object.assign(new Error(`no answer within ${this.timeoutMs} ms`), {code: 'TIMEOUT'}))
+        fail(new Error('timeout'))
+      }, this.timeoutMs)
+      let wire: ReturnType<Transport['request']> | undefined
+      try {
+        wire = this.transport.request({method: req.method, url: new URL(req.url), headers, body: req.body, proxy: proxyUrl ? {url: proxyUrl} : undefined})
+      } catch (err) {
+        return fail(err)
       }
-      failure.message = this.secrets.scrub(failure.message)
-      exchange.error = {code: failure.code, message: failure.message}
-      exchange.timing.totalMs = round(performance.now() - start)
-      const {connection} = watch.result()
-      if (connection) exchange.connection = {...connection, ...route}
-      return {exchange, failure, url: req.url}
-    } finally {
-      clearTimeout(timer)
-      watch.cancel()
+      watch = watchConnection(wire, new URL(req.url).origin)
+      wire.on('error', fail)
+      wire.on('response', (res) => {
+        const ttfb = performance.now()
+        answered = {status: res.statusCode ?? 0, bytes: 0}
+        readCapped(res, this.maxBodyBytes, answered, (buf, truncated) => {
+          if (truncated) wire?.destroy()
+          if (!settled) done(this.answer(req, exchange, res, buf, truncated, {start, ttfb}, foreign))
+        }, fail)
+      })
+    })
+  }
+
+  private answer(req: HttpRequest, exchange: Exchange, res: IncomingMessage, buf: Buffer, truncated: boolean, t: {start: number; ttfb: number}, foreign: boolean): Once {
+    const end = performance.now()
+    const text = decodeUtf8(buf)
+    const headers = new ResponseHeaders(res.rawHeaders)
+    const contentType = headers.get('content-type') ?? undefined
+    const json = parseJson(text, contentType)
+    const status = res.statusCode ?? 0
+    exchange.response = {
+      status,
+      statusText: res.statusMessage ?? '',
+      headers: redactHeaders(headers.record(), this.secrets),
+      ...(req.method === 'HEAD' && buf.length === 0 ? {} : {body: foreign ? sizeOnly(buf.length, contentType, truncated) : recordBody({bytes: buf.length, text, json, contentType, truncated, ...(req.recordAs ? {tokenAnswerStatus: status} : {})}, this.secrets)}),
+      ...(headers.charset ? {headerCharset: headers.charset} : {}),
     }
-  }
-}
-
-async function readCapped(res: Response, max: number, progress: {bytes: number}): Promise<{buf: Buffer; truncated: boolean}> {
-  if (!res.body) return {buf: Buffer.alloc(0), truncated: false}
-  const reader = res.body.getReader()
-  const chunks: Uint8Array[] = []
-  let size = 0
-  for (;;) {
-    const {done, value} = await reader.read()
-    if (done) break
-    size += value.byteLength
-    progress.bytes = Math.min(size, max)
-    if (size > max) {
-      chunks.push(value.subarray(0, value.byteLength - (size - max)))
-      await reader.cancel().catch(() => {})
-      return {buf: Buffer.concat(chunks), truncated: true}
+    exchange.timing = {...exchange.timing, ttfbMs: round(t.ttfb - t.start), totalMs: round(end - t.start)}
+    const result: Once = {exchange, status, headers, text, json, url: req.url}
+    if (truncated) {
+      result.failure = {code: 'body.too-large', exitCode: ExitCode.PROTOCOL, message: `the response body from ${new URL(req.url).host} is larger than ${this.maxBodyBytes} bytes; regprobe stopped reading it`}
+      exchange.error = {code: result.failure.code, message: result.failure.message}
     }
-    chunks.push(value)
+    return result
   }
-  return {buf: Buffer.concat(chunks), truncated: false}
 }
 
-/** Invalid UTF-8 becomes U+FFFD rather than an exception: a hostile server cannot crash the decoder. */
-function decodeUtf8(buf: Buffer): string {
-  return new TextDecoder('utf-8', {fatal: false}).decode(buf)
-}
-
-function parseJson(text: string, contentType: string | undefined): unknown {
-  const t = text.trim()
-  if (!t) return undefined
-  const looksJson = contentType?.includes('json') || t.startsWith('{') || t.startsWith('[')
-  if (!looksJson) return undefined
-  try {
-    return JSON.parse(t)
-  } catch {
-    return undefined
-  }
+function sizeOnly(bytes: number, contentType: string | undefined, truncated: boolean): RecordedBody {
+  return {bytes, ...(contentType ? {contentType} : {}), ...(truncated ? {truncated: true} : {})}
 }
 
 function lowerKeys(h: Record<string, string>): Record<string, string> {
   return Object.fromEntries(Object.entries(h).map(([k, v]) => [k.toLowerCase(), v]))
-}
-
-function headersRecord(h: Headers): Record<string, string> {
-  const out: Record<string, string> = {}
-  h.forEach((v, k) => {
-    out[k] = v
-  })
-  return out
 }
 
 function round(n: number): number {

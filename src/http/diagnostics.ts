@@ -1,72 +1,52 @@
-import dc from 'node:diagnostics_channel'
+import type {ClientRequest} from 'node:http'
 import type {Socket} from 'node:net'
 import type {TLSSocket} from 'node:tls'
 import type {CertificateFacts, ConnectionFacts} from '../trace/types.js'
+import {tunnelStatus} from './transport.js'
 
 /**
- * Connection facts from undici's diagnostics channels. Both Node's built-in fetch and the undici package publish on
- * the same channel names, so this works whichever dispatcher carries the request. nock-intercepted requests publish
- * nothing: their exchanges simply have no `connection`.
- *
- * Correlation: a waiter registers (method, origin, path) before calling fetch; `undici:request:create` binds the
- * undici request object to the first matching waiter; `undici:client:sendHeaders` then tells which socket carried it.
+ * Connection facts read from the socket that carried a request: address, reuse, TLS version, cipher, ALPN and the
+ * peer certificate. A socket is "reused" when an earlier request of this process already went over it (the
+ * keep-alive Agent hands it out again). nock-intercepted requests have no real socket: their exchanges have no
+ * `connection`.
  */
 
-interface Waiter {
-  key: string
-  request?: object
-  connection?: ConnectionFacts
-  connectMs?: number
-}
-
-interface SocketInfo {
-  connectMs?: number
-  used: boolean
-}
-
-const waiters: Waiter[] = []
-const byRequest = new WeakMap<object, Waiter>()
-const sockets = new WeakMap<object, SocketInfo>()
-const connectStarts = new WeakMap<object, number>()
-let subscribed = false
+const used = new WeakSet<object>()
 let newConnections = new Map<string, number>()
 
-function subscribe(): void {
-  if (subscribed) return
-  subscribed = true
-  dc.subscribe('undici:request:create', (msg) => {
-    const {request} = msg as {request: {origin?: unknown; path?: string; method?: string}}
-    const key = `${request.method} ${String(request.origin)}${request.path}`
-    const i = waiters.findIndex((w) => !w.request && w.key === key)
-    if (i === -1) return
-    waiters[i]!.request = request
-    byRequest.set(request, waiters[i]!)
-    waiters.splice(i, 1)
-  })
-  dc.subscribe('undici:client:beforeConnect', (msg) => {
-    connectStarts.set((msg as {connectParams: object}).connectParams, performance.now())
-  })
-  dc.subscribe('undici:client:connected', (msg) => {
-    const {connectParams, socket} = msg as {connectParams: {protocol?: string; host?: string}; socket: object}
-    const start = connectStarts.get(connectParams)
-    sockets.set(socket, {connectMs: start === undefined ? undefined : performance.now() - start, used: false})
-    const origin = `${connectParams.protocol ?? ''}//${connectParams.host ?? ''}`
-    newConnections.set(origin, (newConnections.get(origin) ?? 0) + 1)
-  })
-  dc.subscribe('undici:client:sendHeaders', (msg) => {
-    const {request, socket} = msg as {request: object; socket: Socket}
-    const w = byRequest.get(request)
-    if (!w) return
-    let info = sockets.get(socket)
-    if (!info) {
-      info = {used: true}
-      sockets.set(socket, info)
+export interface ConnectionProbe {
+  /** Facts once the request has a connected socket (undefined while connecting or when nothing real carried it). */
+  result(): {connection?: ConnectionFacts; connectMs?: number}
+}
+
+/** Watches which socket carries `req`, whether it is new, and how long a new one took to connect (TLS included). */
+export function watchConnection(req: ClientRequest, origin: string): ConnectionProbe {
+  const start = performance.now()
+  let connection: ConnectionFacts | undefined
+  let connectMs: number | undefined
+  req.once('socket', (socket: Socket) => {
+    if (isMock(socket)) return
+    const reused = used.has(socket)
+    used.add(socket)
+    const ready = () => {
+      if (!reused) {
+        connectMs = performance.now() - start
+        newConnections.set(origin, (newConnections.get(origin) ?? 0) + 1)
+      }
+      connection = connectionFacts(socket, reused)
     }
-    const reused = info.used
-    info.used = true
-    w.connectMs = reused ? undefined : info.connectMs
-    w.connection = connectionFacts(socket, reused)
+    const tls = socket as TLSSocket
+    const secure = tls.encrypted === true
+    // A new TLS socket (a tunnel's too, handed over before its handshake) is ready at 'secureConnect'.
+    if (reused || (!secure && !socket.connecting)) ready()
+    else socket.once(secure ? 'secureConnect' : 'connect', ready)
   })
+  return {result: () => ({connection, connectMs})}
+}
+
+/** nock (through @mswjs/interceptors) hands the request a socket that never touches the network. */
+function isMock(socket: Socket): boolean {
+  return /^Mock/.test(socket.constructor?.name ?? '')
 }
 
 function connectionFacts(socket: Socket, reused: boolean): ConnectionFacts {
@@ -79,6 +59,8 @@ function connectionFacts(socket: Socket, reused: boolean): ConnectionFacts {
     facts.alpn = typeof tls.alpnProtocol === 'string' ? tls.alpnProtocol : undefined
     facts.certificate = certificateFacts(tls)
   }
+  const status = tunnelStatus(socket)
+  if (status !== undefined) facts.tunnel = {connectStatus: status}
   return facts
 }
 
@@ -93,26 +75,6 @@ function certificateFacts(tls: TLSSocket): CertificateFacts | undefined {
     validFrom: new Date(c.valid_from).toISOString(),
     validTo: new Date(c.valid_to).toISOString(),
     fingerprint256: c.fingerprint256,
-  }
-}
-
-export interface ConnectionProbe {
-  /** Facts once the request has been sent (undefined when nothing observable carried it, e.g. nock). */
-  result(): {connection?: ConnectionFacts; connectMs?: number}
-  cancel(): void
-}
-
-export function watchConnection(method: string, url: string): ConnectionProbe {
-  subscribe()
-  const u = new URL(url)
-  const w: Waiter = {key: `${method} ${u.origin}${u.pathname}${u.search}`}
-  waiters.push(w)
-  return {
-    result: () => ({connection: w.connection, connectMs: w.connectMs}),
-    cancel: () => {
-      const i = waiters.indexOf(w)
-      if (i !== -1) waiters.splice(i, 1)
-    },
   }
 }
 

@@ -1,5 +1,6 @@
 import {ExitCode, type ExitCodeValue} from '../trace/types.js'
 import {hostOfUrl} from './hosts.js'
+import {ProxyError} from './transport.js'
 
 /**
  * A request that got no usable HTTP answer. Classified by error `code` (Node's and undici's stable codes) or error name, never by
@@ -9,12 +10,17 @@ export interface TransportFailure {
   /** Stable: 'dns', 'refused', 'timeout', 'reset', 'tls.unknown-ca', 'tls.expired', 'tls.not-yet-valid',
    * 'tls.hostname', 'tls.plain-http-port', 'tls.other', 'http.tls-port', 'http.malformed', 'body.too-large', 'body.invalid',
    * 'body.incomplete',
-   * 'redirect.loop', 'redirect.too-many', 'redirect.cross-host-auth', 'proxy', 'other' */
+   * 'redirect.loop', 'redirect.too-many', 'redirect.scheme', 'redirect.cross-host', 'redirect.metadata',
+   * 'redirect.link-local', 'proxy.refused', 'proxy.unreachable', 'proxy.connect-refused', 'proxy.failed', 'other' */
   code: string
   message: string
   exitCode: ExitCodeValue
-  /** The underlying Node/undici/OpenSSL code, for the curious. */
+  /** The underlying Node/OpenSSL code, for the curious. */
   rawCode?: string
+  /** What to do, when the failure knows better than the generic advice for its code. */
+  fix?: string
+  /** The proxy's status line for a CONNECT it refused. */
+  tunnelStatus?: number
 }
 
 const UNKNOWN_CA = new Set([
@@ -55,9 +61,10 @@ export function classifyFetchError(err: unknown, ctx: {url: string; timedOut: bo
   }
   // Node 24's bundled undici throws its HTTPParserError without the llhttp code (code: undefined), so the name counts too.
   const parserError = codes.some((c) => c.startsWith('HPE_')) || chain.some((c) => c.name === 'HTTPParserError')
-  if (parserError || has('UND_ERR_HEADERS_OVERFLOW')) {
+  const overflow = has('UND_ERR_HEADERS_OVERFLOW', 'HPE_HEADER_OVERFLOW')
+  if (parserError || overflow) {
     // The server answered, but not in HTTP/1.1: garbage, a NUL in a header, or headers past the 16 KiB limit.
-    const what = has('UND_ERR_HEADERS_OVERFLOW') ? 'response headers larger than 16 KiB' : `a response that is not valid HTTP/1.1 (${parserReason(text)})`
+    const what = overflow ? 'response headers larger than 16 KiB' : `a response that is not valid HTTP/1.1 (${parserReason(text, (err as {reason?: string} | undefined)?.reason)})`
     return {code: 'http.malformed', exitCode: ExitCode.PROTOCOL, rawCode: raw ?? 'HTTP_PARSER', message: `${host} sent ${what}`}
   }
   if (has('EHOSTUNREACH', 'ENETUNREACH', 'EADDRNOTAVAIL')) return {code: 'unreachable', exitCode: ExitCode.UNREACHABLE, rawCode: raw, message: `host ${host} is unreachable (${raw})`}
@@ -83,10 +90,6 @@ export function classifyFetchError(err: unknown, ctx: {url: string; timedOut: bo
     return {code: 'tls.other', exitCode: ExitCode.TLS, rawCode: raw, message: `TLS handshake with ${host} failed (${raw})`}
   }
   if (has('UND_ERR_PRX_TLS') || /proxy/i.test(text)) return {code: 'proxy', exitCode: ExitCode.UNREACHABLE, rawCode: raw, message: `the proxy refused or failed the connection to ${host}: ${firstLine(text)}`}
-  if (/bad port/i.test(text)) {
-    // The fetch standard blocks some ports (1, 6000, 6665-6669, …): no fetch-based client can reach them.
-    return {code: 'blocked-port', exitCode: ExitCode.UNREACHABLE, rawCode: 'BAD_PORT', message: `port ${new URL(ctx.url).port} of ${host} is on the fetch standard's list of blocked ports; move the registry to another port`}
-  }
   if (has('ERR_INVALID_URL') || chain[0]?.name === 'TypeError' && /invalid url/i.test(text)) {
     return {code: 'url', exitCode: ExitCode.PROTOCOL, rawCode: raw, message: `invalid URL ${ctx.url}`}
   }
@@ -94,8 +97,35 @@ export function classifyFetchError(err: unknown, ctx: {url: string; timedOut: bo
 }
 
 /** llhttp's reason, e.g. "Invalid header value char", for a person to read; classification used the HPE_ code. */
-function parserReason(text: string): string {
-  return /\(([^()]{1,80})\)/.exec(text)?.[1] ?? 'unparsable'
+function parserReason(text: string, reason?: string): string {
+  return reason?.slice(0, 80) || /\(([^()]{1,80})\)/.exec(text)?.[1] || /Parse Error: ([^|]{1,80})/.exec(text)?.[1]?.trim() || 'unparsable'
+}
+
+const PROXY_FIX = 'Check that the proxy in HTTPS_PROXY/HTTP_PROXY is running and reachable from here, or list the registry in NO_PROXY if it needs no proxy (docker\'s daemon has its own proxy settings: check them too).'
+
+/**
+ * A request through a proxy that failed before it reached the registry: named as the proxy, with its address, never
+ * as the registry (Go says "proxyconnect tcp: …"). Undefined when the failure happened past the proxy.
+ */
+export function proxyFailure(err: unknown, ctx: {url: string; proxy: string; connected: boolean; timedOut: boolean; timeoutMs: number}): TransportFailure | undefined {
+  const host = hostOfUrl(ctx.url)
+  const through = `the proxy ${hostOfUrl(ctx.proxy)} (${ctx.proxy})`
+  if (err instanceof ProxyError) {
+    const code = `proxy.${err.proxyCode}`
+    const status = err.status
+    const fix = status === 407 ? 'The proxy wants credentials: put them in the proxy URL (http://user:password@proxy:port) or ask its administrators.' : status === 403 ? `The proxy does not allow connections to ${host}: ask its administrators to allow it, or list the registry in NO_PROXY if it is reachable directly.` : PROXY_FIX
+    return {code, exitCode: ExitCode.UNREACHABLE, rawCode: status ? `CONNECT_${status}` : (err.cause as {code?: string} | undefined)?.code, message: `${err.message}; the request to ${host} never reached the registry`, fix, ...(status ? {tunnelStatus: status} : {})}
+  }
+  if (ctx.connected || ctx.url.startsWith('https:')) {
+    if (ctx.timedOut && !ctx.connected) return {code: 'proxy.timeout', exitCode: ExitCode.UNREACHABLE, rawCode: 'TIMEOUT', message: `no answer from ${host} through ${through} within ${ctx.timeoutMs} ms`, fix: PROXY_FIX}
+    return undefined
+  }
+  // Plain HTTP through a proxy: nothing connected means the proxy itself did not answer.
+  const code = (err as {code?: string} | undefined)?.code
+  if (ctx.timedOut) return {code: 'proxy.timeout', exitCode: ExitCode.UNREACHABLE, rawCode: 'TIMEOUT', message: `no answer from ${through} within ${ctx.timeoutMs} ms; the request to ${host} never reached the registry`, fix: PROXY_FIX}
+  if (code === 'ECONNREFUSED') return {code: 'proxy.refused', exitCode: ExitCode.UNREACHABLE, rawCode: code, message: `${through} refused the connection (nothing listens there); the request to ${host} never reached the registry`, fix: PROXY_FIX}
+  if (code && /^(ENOTFOUND|EAI_|EHOSTUNREACH|ENETUNREACH|ETIMEDOUT|EADDRNOTAVAIL)/.test(code)) return {code: 'proxy.unreachable', exitCode: ExitCode.UNREACHABLE, rawCode: code, message: `${through} cannot be reached (${code}); the request to ${host} never reached the registry`, fix: PROXY_FIX}
+  return undefined
 }
 
 function firstLine(s: string): string {

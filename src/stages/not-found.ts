@@ -56,7 +56,7 @@ export interface NotFoundInput {
 export function notFoundFinding(i: NotFoundInput): Finding {
   const {repository, reference} = i.ref
   const digest = reference.includes(':')
-  const hub = i.ref.registry.isDockerHub && !repository.includes('/') ? ' (Docker Hub\'s official images live under library/)' : ''
+  const hub = i.ref.registry.isDockerHub ? ' (on Docker Hub, official images live under library/, the others under a user or organisation)' : ''
   const why = `404${i.said ? `: ${i.said}` : ''}`
   const repoMissing = i.tags?.status === 404 && i.tags.codes.includes('NAME_UNKNOWN')
   if (i.pushing) {

@@ -54,7 +54,7 @@ export async function probe(ctx: StageContext, registry: RegistryAddress, opts: 
   let firstFailure: TransportFailure | undefined
   for (const s of schemes) {
     scheme = s
-    r = await ctx.http.send({method: 'GET', url: `${s}://${registry.host}/v2/`})
+    r = await ctx.http.send({method: 'GET', url: `${s}://${registry.host}/v2/`, redirects: 'same-host'})
     exchanges.push(...r.exchanges)
     if (!r.failure || r.status) break
     firstFailure ??= r.failure

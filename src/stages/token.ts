@@ -5,7 +5,7 @@ import {exchangeToken, MIN_TOKEN_LIFETIME_S, type TokenExchange, type TokenGrant
 import type {Credential} from '../credentials/types.js'
 import {describeRedacted, redactSecret} from '../http/redact.js'
 import type {RegistryAddress} from '../reference.js'
-import {ExitCode, type Exchange, type Finding, type Step} from '../trace/types.js'
+import {ExitCode, type Exchange, type Finding, type Step, type TokenFacts} from '../trace/types.js'
 import {dockerStyle, htmlTitle, isHtml, registryErrors, skipped, step, type StageContext} from './context.js'
 import {transportFinding} from './transport-finding.js'
 import {unbracket} from '../http/hosts.js'
@@ -177,8 +177,8 @@ function analyse(ctx: StageContext, input: TokenStageInput, result: TokenStageRe
   if (resp) {
     facts.field = resp.field
     // Values, not display text: seconds as a number; whether the server left it out (clients then assume 60 s).
-    facts.expiresIn = resp.expiresInRaw ?? resp.expiresIn
-    if (resp.expiresInRaw === undefined) facts.expiresInAbsent = true
+    const lifetime: TokenFacts = {expiresIn: resp.expiresInRaw ?? resp.expiresIn, ...(resp.expiresInRaw === undefined ? {expiresInAbsent: true} : {})}
+    Object.assign(facts, lifetime)
     if (resp.issuedAt) facts.issuedAt = resp.issuedAt
     if (resp.refreshToken) facts.refreshToken = describeRedacted(redactSecret(resp.refreshToken))
     if (resp.fieldsDiffer) findings.push({code: 'token.fields-differ', severity: 'warn', message: '"token" and "access_token" differ; the spec says they should be equal (regprobe uses "token", as docker does)'})
@@ -220,7 +220,7 @@ function analyse(ctx: StageContext, input: TokenStageInput, result: TokenStageRe
   } else {
     const {header, claims} = decoded
     facts.format = `JWT alg=${header.alg ?? '?'}${header.kid ? ' kid' : ''}${header.hasX5c ? ' x5c' : ''}${header.hasJwk ? ' jwk' : ''}`
-    facts.jwtHeader = {alg: header.alg ?? null, kid: header.kid ?? null, x5c: header.hasX5c, jwk: header.hasJwk}
+    facts.jwtHeader = {alg: header.alg ?? null, kid: header.kid ?? null, x5c: header.hasX5c, jwk: header.hasJwk} satisfies TokenFacts['jwtHeader']
     facts.claims = {iss: claims.iss, sub: claims.sub, aud: claims.aud, exp: claims.exp, nbf: claims.nbf, iat: claims.iat, jti: claims.jti}
     facts.access = claims.access ?? null
     const service = input.challenge?.service

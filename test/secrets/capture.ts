@@ -3,21 +3,31 @@ import {readFileSync} from 'node:fs'
 /**
  * NODE_OPTIONS that make the CLI child append every token it receives over HTTP (token, access_token, refresh_token
  * fields of JSON bodies) to `file`, one per line. The sandbox issues fresh tokens on every run, so this is how the
- * test learns the values it must then not find in any output. It wraps the global fetch, which src/http/client.ts
- * uses for every request.
+ * test learns the values it must then not find in any output. It wraps node:http(s).request, which
+ * src/http/transport.ts uses for every request.
  */
 export function captureTokensEnv(file: string): NodeJS.ProcessEnv {
   const js = `
 import {appendFileSync} from 'node:fs'
+import http from 'node:http'
+import https from 'node:https'
 const file = ${JSON.stringify(file)}
-const real = globalThis.fetch
-globalThis.fetch = async (...args) => {
-  const res = await real(...args)
-  try {
-    const j = JSON.parse(await res.clone().text())
-    for (const k of ['token', 'access_token', 'refresh_token']) if (typeof j?.[k] === 'string' && j[k]) appendFileSync(file, j[k] + '\\n')
-  } catch {}
-  return res
+for (const mod of [http, https]) {
+  const real = mod.request
+  mod.request = (...args) => {
+    const req = real(...args)
+    req.on('response', (res) => {
+      const chunks = []
+      res.on('data', (c) => chunks.push(c))
+      res.on('end', () => {
+        try {
+          const j = JSON.parse(Buffer.concat(chunks).toString())
+          for (const k of ['token', 'access_token', 'refresh_token']) if (typeof j?.[k] === 'string' && j[k]) appendFileSync(file, j[k] + '\\n')
+        } catch {}
+      })
+    })
+    return req
+  }
 }`
   return {NODE_OPTIONS: `--import=data:text/javascript,${encodeURIComponent(js)}`}
 }

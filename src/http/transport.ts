@@ -1,0 +1,167 @@
+import http from 'node:http'
+import https from 'node:https'
+import {isIP, type Socket} from 'node:net'
+import type {Duplex} from 'node:stream'
+import tls from 'node:tls'
+import {unbracket} from './hosts.js'
+import {checkServerIdentity, runtimeMissesIpv6Sans} from './tls-identity.js'
+
+/**
+ * The wire under HttpClient: node:http and node:https with one keep-alive Agent per kind of route, so a diagnosis
+ * reuses one connection per host. Chosen by measurement over the global fetch (Node's bundled undici costs ~0.9×
+ * a bare start to load and breaks requests with a body when handed an undici 7 dispatcher): see scripts/bench.js.
+ * Proxies are reached as Go's net/http reaches them: CONNECT for https, an absolute-form request for http.
+ */
+export interface TlsSettings {
+  /** PEM roots added to Node's default roots (as docker adds certs.d CAs to the system pool). */
+  caCertPem?: string | string[]
+  /** A client certificate and its key, for a registry that requires mutual TLS. */
+  clientCert?: {cert: string; key: string}
+  /** No verification at all (--insecure). */
+  insecure?: boolean
+}
+
+export interface ProxyRoute {
+  /** The proxy's URL as configured (credentials included: they go to the proxy, never into output). */
+  url: string
+}
+
+export interface WireRequest {
+  method: string
+  url: URL
+  headers: Record<string, string>
+  body?: string
+  proxy?: ProxyRoute
+}
+
+/** Why a request failed in front of the registry: at the proxy, before any byte reached the registry. */
+export class ProxyError extends Error {
+  constructor(message: string, readonly proxyCode: 'refused' | 'connect-refused' | 'failed', override readonly cause?: unknown, readonly status?: number) {
+    super(message)
+  }
+}
+
+const CONNECT_STATUS = Symbol('regprobe.connect-status')
+
+/** The status line of the proxy's answer to CONNECT, when this socket is a tunnel. */
+export function tunnelStatus(socket: Socket): number | undefined {
+  return (socket as Socket & {[CONNECT_STATUS]?: number})[CONNECT_STATUS]
+}
+
+export class Transport {
+  private readonly agents = new Map<string, http.Agent>()
+  private secureContext?: tls.SecureContext
+
+  constructor(private readonly settings: TlsSettings = {}, private readonly timeoutMs = 10_000) {}
+
+  /** Starts a request; the caller listens to 'response' and 'error'. */
+  request(req: WireRequest): http.ClientRequest {
+    const u = req.url
+    const secure = u.protocol === 'https:'
+    const port = Number(u.port) || (secure ? 443 : 80)
+    const host = unbracket(u.hostname)
+    const headers = {...req.headers}
+    if (req.body !== undefined && headers['content-length'] === undefined) headers['content-length'] = String(Buffer.byteLength(req.body))
+    const path = `${u.pathname}${u.search}`
+    if (req.proxy && !/^https?:$/.test(new URL(req.proxy.url).protocol)) throw new ProxyError(`the proxy ${req.proxy.url} uses ${new URL(req.proxy.url).protocol.slice(0, -1)}, which regprobe cannot speak (only http:// and https:// proxies)`, 'failed')
+    let out: http.ClientRequest
+    if (req.proxy && !secure) {
+      // Absolute-form through the proxy (RFC 9112 §3.2.2), as Go sends plain-HTTP requests to a proxy.
+      const p = new URL(req.proxy.url)
+      const auth = proxyAuthorization(p)
+      out = http.request({host: unbracket(p.hostname), port: Number(p.port) || 80, method: req.method, path: u.href, headers: {host: u.host, ...headers, ...(auth ? {'proxy-authorization': auth} : {})}, agent: this.agent(`proxy-http ${req.proxy.url}`, () => new http.Agent({keepAlive: true}))})
+    } else if (secure) {
+      const agent = req.proxy ? this.agent(`proxy-https ${req.proxy.url}`, () => new TunnelAgent(req.proxy!, this.tlsOptions(), this.timeoutMs)) : this.agent('https', () => new https.Agent({keepAlive: true, ...this.tlsOptions()}))
+      out = https.request({host, port, method: req.method, path, headers, agent, servername: isIP(host) ? '' : host})
+    } else {
+      out = http.request({host, port, method: req.method, path, headers, agent: this.agent('http', () => new http.Agent({keepAlive: true}))})
+    }
+    out.end(req.body)
+    return out
+  }
+
+  /** Closes idle connections (a client that is done). */
+  close(): void {
+    for (const a of this.agents.values()) a.destroy()
+    this.agents.clear()
+  }
+
+  private agent(key: string, make: () => http.Agent): http.Agent {
+    let a = this.agents.get(key)
+    if (!a) this.agents.set(key, (a = make()))
+    return a
+  }
+
+  private tlsOptions(): tls.ConnectionOptions {
+    const s = this.settings
+    const opts: tls.ConnectionOptions = {}
+    const cas = [s.caCertPem ?? []].flat().filter(Boolean)
+    if (cas.length || s.clientCert) {
+      // Added to the default roots of a context of our own: about a millisecond, where `ca: [...tls.rootCertificates,
+      // pem]` parses all ~140 roots again (30-60 ms; measured for issue 17).
+      this.secureContext ??= secureContextWith(cas, s.clientCert)
+      opts.secureContext = this.secureContext
+    }
+    if (s.insecure) opts.rejectUnauthorized = false
+    // Only differs from Node's own check on runtimes with the IPv6 SAN regression (see tls-identity.ts).
+    if (runtimeMissesIpv6Sans()) opts.checkServerIdentity = checkServerIdentity
+    return opts
+  }
+}
+
+function secureContextWith(cas: string[], clientCert: TlsSettings['clientCert']): tls.SecureContext {
+  const ctx = tls.createSecureContext(clientCert ? {cert: clientCert.cert, key: clientCert.key} : {})
+  const native = (ctx as unknown as {context: {addCACert(pem: string): void}}).context
+  for (const pem of cas) native.addCACert(pem)
+  return ctx
+}
+
+function proxyAuthorization(p: URL): string | undefined {
+  if (!p.username && !p.password) return undefined
+  return `Basic ${Buffer.from(`${decodeURIComponent(p.username)}:${decodeURIComponent(p.password)}`).toString('base64')}`
+}
+
+type CreateCallback = (err: Error | null, stream: Duplex) => void
+
+/** An https Agent whose connections are TLS inside a CONNECT tunnel through an HTTP proxy. */
+class TunnelAgent extends https.Agent {
+  constructor(private readonly proxy: ProxyRoute, private readonly tlsOpts: tls.ConnectionOptions, private readonly timeoutMs: number) {
+    super({keepAlive: true, ...tlsOpts})
+  }
+
+  override createConnection(options: https.RequestOptions, callback?: CreateCallback): undefined {
+    const cb = (err: Error | null, stream?: Duplex) => callback?.(err, stream as Duplex)
+    const p = new URL(this.proxy.url)
+    const target = `${isIP(options.host ?? '') === 6 ? `[${options.host}]` : options.host}:${options.port}`
+    const auth = proxyAuthorization(p)
+    const tlsToProxy = p.protocol === 'https:'
+    const proxyPort = Number(p.port) || (tlsToProxy ? 443 : 80)
+    const where = `${p.hostname}:${proxyPort}`
+    const init = {host: unbracket(p.hostname), port: proxyPort, method: 'CONNECT', path: target, headers: {host: target, ...(auth ? {'proxy-authorization': auth} : {})}, agent: false as const}
+    const connect = tlsToProxy ? https.request({...init, ...this.tlsOpts, servername: isIP(unbracket(p.hostname)) ? '' : p.hostname}) : http.request(init)
+    // The request that waits for this connection has its own timer, but cannot cancel a CONNECT in flight.
+    connect.setTimeout(this.timeoutMs, () => connect.destroy(Object.assign(new Error(`no answer to CONNECT within ${this.timeoutMs} ms`), {code: 'ETIMEDOUT'})))
+    connect.once('connect', (res, socket) => {
+      if (res.statusCode !== 200) {
+        socket.destroy()
+        cb(new ProxyError(`the proxy ${where} answered CONNECT ${target} with ${res.statusCode} ${res.statusMessage ?? ''}`.trim(), 'connect-refused', undefined, res.statusCode))
+        return
+      }
+      const servername = isIP(options.host ?? '') ? undefined : (options.host ?? undefined)
+      const secure = tls.connect({...this.tlsOpts, ...(options as tls.ConnectionOptions), socket, servername})
+      ;(secure as unknown as Record<symbol, number>)[CONNECT_STATUS] = 200
+      cb(null, secure)
+    })
+    connect.once('response', (res) => {
+      // A proxy that answers CONNECT without upgrading (node calls this 'response' only for odd servers).
+      res.resume()
+      cb(new ProxyError(`the proxy ${where} answered CONNECT ${target} with ${res.statusCode}`, 'connect-refused', undefined, res.statusCode))
+    })
+    connect.once('error', (err: NodeJS.ErrnoException) => {
+      const what = err.code === 'ECONNREFUSED' ? 'refused the connection (nothing listens there)' : `failed (${err.code ?? err.message})`
+      cb(new ProxyError(`the proxy ${where} ${what}`, err.code === 'ECONNREFUSED' ? 'refused' : 'failed', err))
+    })
+    connect.end()
+    return undefined
+  }
+}
