@@ -27,7 +27,7 @@ export interface ClientTarget {
 
 /** TLS options as the transport takes them: PEM roots added to the default ones, one client pair, no verification. */
 export interface TlsOptions {
-  caCertPem?: string
+  caCertPem?: string[]
   clientCert?: {cert: string; key: string}
   insecure?: boolean
 }
@@ -43,8 +43,7 @@ export async function clientFor(flags: ConnectionFlags, opts: {userAgent: string
   const view = opts.target ? await viewFor(opts.target, flags, env) : undefined
   const {HttpClient} = await import('../http/client.js')
   const tls = tlsOptions(view, flagCa, flags.insecure)
-  // clientCert: taken by the transport's new client; the current one ignores it (see the report of this change).
-  const options = {timeoutMs: flags.timeoutMs, ...tls, followRedirects: flags['follow-redirects'], secrets: new SecretBox(!!flags['show-secrets']), userAgent: opts.userAgent} as ClientOptions
+  const options: ClientOptions = {timeoutMs: flags.timeoutMs, ...tls, followRedirects: flags['follow-redirects'], secrets: new SecretBox(!!flags['show-secrets']), userAgent: opts.userAgent}
   const http = new HttpClient(options)
   if (view) attachHostView(http, view)
   return http
@@ -55,12 +54,9 @@ export function tlsOptions(view: HostView | undefined, flagCaPem: string | undef
   const pair = view?.certs?.clientPairs[0]
   // --ca-cert asks for verification with that CA, even where the client would not verify (an insecure registry).
   // So does a URL with https:// (the user names what to check, as with curl).
-  // Interim, until the transport pushes through a client of its own TLS setup on Node 20 (issue 17 part 1): docker's
-  // built-in 127.0.0.0/8 does not turn the client unverified, so loopback registries keep the runtime's own client.
-  const unverified = view?.scheme.insecure === true && !view.scheme.byDefault
-  const insecure = insecureFlag || (unverified && flagCaPem === undefined && view.explicitScheme === undefined)
+  const insecure = insecureFlag || (view?.scheme.insecure === true && flagCaPem === undefined && view.explicitScheme === undefined)
   return {
-    ...(cas.length ? {caCertPem: cas.join('\n')} : {}),
+    ...(cas.length ? {caCertPem: cas} : {}),
     ...(pair ? {clientCert: {cert: pair.certPem, key: pair.keyPem}} : {}),
     ...(insecure ? {insecure: true} : {}),
   }

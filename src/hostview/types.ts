@@ -26,8 +26,6 @@ export interface SchemeDecision {
   why: string
   /** The file (or `GET /info`) the decision came from. */
   source?: string
-  /** Insecure only by docker's built-in 127.0.0.0/8, not by any configuration. */
-  byDefault?: boolean
 }
 
 /** Where the docker daemon runs, from DOCKER_HOST or the current docker context. */

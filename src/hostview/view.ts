@@ -88,7 +88,7 @@ function decision(sec: DaemonSecurity, source: string, listedWhere: string): Sch
   if (sec.basis === 'index') return {insecure: sec.insecure, why: sec.insecure ? `listed ${listedWhere}` : `listed as secure ${listedWhere}`, source}
   if (sec.basis === 'cidr') {
     return sec.match === DEFAULT_INSECURE_CIDR
-      ? {insecure: true, why: `${DEFAULT_INSECURE_CIDR} is insecure by default`, source, byDefault: true}
+      ? {insecure: true, why: `${DEFAULT_INSECURE_CIDR} is insecure by default`, source}
       : {insecure: true, why: `its address is in ${sec.match}, listed ${listedWhere}`, source}
   }
   return {insecure: false, why: `not listed ${listedWhere}`, source}

@@ -74,11 +74,11 @@ describe('parity with the real docker CLI on a non-loopback address (network nam
     rmSync(work, {recursive: true, force: true})
   })
 
-  it('(a) a private CA trusted only through certs.d: docker pushes; regprobe doctor with no flag exits 0 and says which CA it used', async () => {
+  it('(a) a private CA trusted only through certs.d: docker pushes; regprobe doctor --push with no flag exits 0 and says which CA it used', async () => {
     trustCa(true)
     const push = await d.dockerCli(['push', `${TLS}/team/app:latest`])
     assert.equal(push.code, 0, push.stderr)
-    const r = await regprobe(['doctor', `${TLS}/team/app`])
+    const r = await regprobe(['doctor', `${TLS}/team/app`, '--push'])
     assert.equal(r.code, 0, r.stdout + r.stderr)
     assert.match(r.stdout, new RegExp(`uses: +docker: CA from ${join(certsD, TLS, 'ca.crt').replace(/[.[\]]/g, '\\$&')}`))
   })
@@ -122,6 +122,15 @@ describe('parity with the real docker CLI on a non-loopback address (network nam
     const t = parseJsonOut(r)
     assert.equal(t.verdict.causes[0].code, 'probe.tls.plain-http-port')
     assert.ok(t.verdict.fixes.some((f: string) => f.includes(`add "${PLAIN}" to "insecure-registries" in ${join(etcDocker, 'daemon.json')}`)), JSON.stringify(t.verdict.fixes))
+  })
+
+  it('(e) a dead proxy in front of the registry is named as the proxy, with its address, never as the registry', async () => {
+    const r = await regprobe(['doctor', `${TLS}/team/app`, '--json'], {HTTPS_PROXY: DEAD_PROXY})
+    assert.equal(r.code, 3, r.stdout + r.stderr)
+    const cause = parseJsonOut(r).verdict.causes[0]
+    assert.match(cause.message, new RegExp(`proxy.*${A.replace(/\./g, '\\.')}:5009`, 'i'))
+    assert.match(cause.code, /^probe\.proxy\./)
+    assert.doesNotMatch(cause.message, /^connection refused by/)
   })
 
   it('(f) a loopback registry with HTTPS_PROXY set: never proxied (as Go and docker do), exit 0', async () => {

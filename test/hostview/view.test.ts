@@ -175,15 +175,14 @@ describe('what the client is given, and what the fixes say', () => {
   const base = async (registry: string, files: Record<string, string>, flags = {}) => buildHostView({registry: parseRegistry(registry), env: etc(files).env, lookup: noLookup, flags})
   it('a secure registry: its CA files, joined, and the first client pair; verification on', async () => {
     const v = await base('reg.corp', {'etc/docker/certs.d/reg.corp/a.crt': CA, 'etc/docker/certs.d/reg.corp/b.crt': CA, 'etc/docker/certs.d/reg.corp/c.cert': 'C', 'etc/docker/certs.d/reg.corp/c.key': 'K'})
-    assert.deepEqual(tlsOptions(v, undefined), {caCertPem: `${CA}\n${CA}`, clientCert: {cert: 'C', key: 'K'}})
+    assert.deepEqual(tlsOptions(v, undefined), {caCertPem: [CA, CA], clientCert: {cert: 'C', key: 'K'}})
   })
   it('an insecure registry: no verification, unless --ca-cert or an https:// URL asks for it (and the view says so)', async () => {
     const v = await base('reg.corp:5000', {'etc/docker/daemon.json': '{"insecure-registries":["reg.corp:5000"]}'})
     assert.deepEqual(tlsOptions(v, undefined), {insecure: true})
-    // Interim (see tlsOptions): docker's built-in 127.0.0.0/8 keeps a verifying client; the probe still falls back.
-    assert.deepEqual(tlsOptions(await base('127.0.0.1:5000', {}), undefined), {})
+    assert.deepEqual(tlsOptions(await base('127.0.0.1:5000', {}), undefined), {insecure: true})
     const flagged = await base('127.0.0.1:5000', {}, {caCert: 'my-ca.pem'})
-    assert.deepEqual(tlsOptions(flagged, 'PEM'), {caCertPem: 'PEM'})
+    assert.deepEqual(tlsOptions(flagged, 'PEM'), {caCertPem: ['PEM']})
     assert.match(flagged.overrides[0]!, /^--ca-cert my-ca\.pem: regprobe verifies the certificate with it \(docker would not verify it: 127\.0\.0\.0\/8 is insecure by default\)$/)
     const named = await base('https://127.0.0.1:5000', {})
     assert.deepEqual(tlsOptions(named, undefined), {})
