@@ -25,3 +25,15 @@ export class UsageError extends RegprobeError {
     this.name = 'UsageError'
   }
 }
+
+/** Errno codes as a person reads them. */
+export function errnoReason(err: unknown): string {
+  const e = err as NodeJS.ErrnoException
+  const words: Record<string, string> = {
+    ENOENT: 'no such file or directory', EACCES: 'permission denied', EPERM: 'operation not permitted', EISDIR: 'it is a directory',
+    ENOTDIR: 'a part of the path is not a directory', ENOSPC: 'no space left on the device', EROFS: 'read-only file system',
+    EFBIG: 'file too large', EDQUOT: 'disk quota exceeded', ELOOP: 'too many symbolic links', ENAMETOOLONG: 'file name too long',
+    ENXIO: 'no such device or address', ETXTBSY: 'text file busy', EMFILE: 'too many open files',
+  }
+  return e?.code ? `${words[e.code] ?? e.code.toLowerCase()} (${e.code})` : String(e?.message ?? e)
+}

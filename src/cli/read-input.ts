@@ -1,6 +1,6 @@
 import {constants} from 'node:fs'
 import {open, stat} from 'node:fs/promises'
-import {UsageError} from '../errors.js'
+import {errnoReason, UsageError} from '../errors.js'
 
 /**
  * The one way regprobe reads a file or stdin the user named: bounded and never blocking. A file must be a regular file
@@ -35,17 +35,6 @@ export function describeEnvironmentError(err: unknown): string {
   return `cannot ${e.syscall === 'mkdir' ? 'create the folder' : e.syscall}${e.path ? ` ${e.path}` : ''}${e.dest ? ` to ${e.dest}` : ''}: ${errnoReason(e)}`
 }
 
-/** Errno codes as a person reads them. */
-export function errnoReason(err: unknown): string {
-  const e = err as NodeJS.ErrnoException
-  const words: Record<string, string> = {
-    ENOENT: 'no such file or directory', EACCES: 'permission denied', EPERM: 'operation not permitted', EISDIR: 'it is a directory',
-    ENOTDIR: 'a part of the path is not a directory', ENOSPC: 'no space left on the device', EROFS: 'read-only file system',
-    EFBIG: 'file too large', EDQUOT: 'disk quota exceeded', ELOOP: 'too many symbolic links', ENAMETOOLONG: 'file name too long',
-    ENXIO: 'no such device or address', ETXTBSY: 'text file busy', EMFILE: 'too many open files',
-  }
-  return e?.code ? `${words[e.code] ?? e.code.toLowerCase()} (${e.code})` : String(e?.message ?? e)
-}
 
 /** Reads a regular file of at most `maxBytes`; never throws, never blocks on a FIFO or a device. */
 export async function readRegularFile(path: string, maxBytes: number): Promise<RegularFileRead> {

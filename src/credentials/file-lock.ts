@@ -6,23 +6,15 @@
  */
 import {mkdir, open, readFile, stat, unlink} from 'node:fs/promises'
 import {dirname} from 'node:path'
-import {RegprobeError} from '../errors.js'
+import {errnoReason, RegprobeError} from '../errors.js'
 import {ExitCode} from '../trace/types.js'
 import {CREDENTIAL_DIR_MODE} from './atomic-write.js'
 
 export const LOCK_WAIT_MS = 15_000
 const RETRY_MS = 15
 
-/** Errors that are the user's environment, not a bug: exit 2 with the path and the reason. */
-const ENVIRONMENT_ERRORS: Record<string, string> = {
-  EACCES: 'permission denied',
-  EPERM: 'operation not permitted',
-  EROFS: 'the file system is read-only',
-  ENOSPC: 'no space left on the device',
-  EDQUOT: 'the disk quota is exceeded',
-  EISDIR: 'it is a directory',
-  ENOTDIR: 'a part of the path is not a directory',
-}
+/** Errors that are the user's environment, not a bug: exit 2 with the path and the reason (errors.ts errnoReason). */
+const ENVIRONMENT_ERRORS = new Set(['EACCES', 'EPERM', 'EROFS', 'ENOSPC', 'EDQUOT', 'EISDIR', 'ENOTDIR'])
 
 export async function withFileLock<T>(target: string, fn: () => Promise<T>, waitMs = LOCK_WAIT_MS): Promise<T> {
   const lock = `${target}.lock`
@@ -42,9 +34,8 @@ export async function withFileLock<T>(target: string, fn: () => Promise<T>, wait
 
 function asEnvironmentError(err: unknown, path: string): unknown {
   const code = (err as NodeJS.ErrnoException).code
-  const reason = code ? ENVIRONMENT_ERRORS[code] : undefined
-  if (!reason || err instanceof RegprobeError) return err
-  return new RegprobeError(`cannot write ${path}: ${reason} (${code})`, {exitCode: ExitCode.USAGE, code: 'credentials.save.unwritable', hint: 'Check the folder\'s owner and mode and the free space, or point --docker-config / --authfile elsewhere.', cause: err})
+  if (!code || !ENVIRONMENT_ERRORS.has(code) || err instanceof RegprobeError) return err
+  return new RegprobeError(`cannot write ${path}: ${errnoReason(err)}`, {exitCode: ExitCode.USAGE, code: 'credentials.save.unwritable', hint: 'Check the folder\'s owner and mode and the free space, or point --docker-config / --authfile elsewhere.', cause: err})
 }
 
 async function acquire(lock: string, target: string, waitMs: number): Promise<void> {

@@ -92,7 +92,7 @@ describe('bounded inputs and environment errors', () => {
     const script = `mount --bind "${config}" "${config}" && mount -o remount,ro,bind "${config}" && printf wonderland | exec "$0" "$@"`
     const r = await runShell(`exec unshare -m -- sh -c '${script}' "$0" "$@"`, ['login', sandbox.registryHost, '-u', 'alice', '--password-stdin', '--save', '--docker-config', config])
     assert.equal(r.code, 2, r.stdout + r.stderr)
-    assert.match(r.stdout, /cannot open .*ro-config.*: read-only file system \(EROFS\)/)
+    assert.match(r.stdout, /cannot (?:open|write) .*ro-config.*: read-only file system \(EROFS\)/)
     assertClean(r)
   })
 })
