@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 // npm test's runner: every compiled test file, in one `node --test` run (so CI reads its closing line). Node 20 takes
 // files and folders, Node 22+ takes globs and no longer searches a bare folder: listing the files works on both.
-import {spawn} from 'node:child_process'
+import {spawn, spawnSync} from 'node:child_process'
 import {readdirSync} from 'node:fs'
 import {join, relative} from 'node:path'
 import {fileURLToPath} from 'node:url'
@@ -18,6 +18,16 @@ const files = walk(join(root, 'dist', 'test'))
 if (files.length === 0) {
   console.error('no test files found under dist/test (did the build run?)')
   process.exit(1)
+}
+// The suites that start real components need them installed: provision them first (scripts/provision.sh installs
+// what is missing as root with apt-get, else stops with the exact command). A run of unit tests only needs nothing.
+const NEEDS_SYSTEM = /e2e|real-daemon|distribution|skopeo|record|compare/
+if (files.some((f) => NEEDS_SYSTEM.test(f)) && process.env.REGPROBE_NO_PROVISION !== '1') {
+  const provisioned = spawnSync('bash', [join(root, 'scripts', 'provision.sh')], {stdio: 'inherit'})
+  if (provisioned.status !== 0) {
+    console.error('npm test: the system packages the end-to-end suites need are missing (see above); nothing was run')
+    process.exit(1)
+  }
 }
 // One file at a time: the e2e suites start real daemons and registries, and timing-sensitive tests stay honest.
 // In a process group of its own, so that stopping it stops everything it started (test files, registries, dockerd).

@@ -1,4 +1,5 @@
 import type {HttpClient, HttpResult} from '../http/client.js'
+import {recordedText} from '../http/redact.js'
 import {tokenRequestUrl} from './token-url.js'
 
 /**
@@ -110,7 +111,7 @@ export async function exchangeToken(http: HttpClient, req: TokenRequest): Promis
   let fellBackToGet = false
   let method: 'GET' | 'POST' = usePost ? 'POST' : 'GET'
   if (usePost) {
-    const r = await http.send({method: 'POST', url: req.realm, headers: {'content-type': 'application/x-www-form-urlencoded'}, body: postForm(req), redirects: 'same-host'})
+    const r = await http.send({method: 'POST', url: req.realm, headers: {'content-type': 'application/x-www-form-urlencoded'}, body: postForm(req), recordAs: 'token-answer', redirects: 'same-host'})
     results.push(r)
     // oauth.md: "If the request to the endpoint returns 404 using the HTTP POST method, refer to … GET".
     if ((r.status === 404 || r.status === 405) && g.kind !== 'refresh-token') {
@@ -119,7 +120,7 @@ export async function exchangeToken(http: HttpClient, req: TokenRequest): Promis
     } else return finish(http, method, results, fellBackToGet)
   }
   const {url, headers} = getRequest(req)
-  results.push(await http.send({method: 'GET', url, headers, redirects: 'same-host'}))
+  results.push(await http.send({method: 'GET', url, headers, recordAs: 'token-answer', redirects: 'same-host'}))
   return finish(http, method, results, fellBackToGet)
 }
 
@@ -130,5 +131,12 @@ function finish(http: HttpClient, method: 'GET' | 'POST', results: HttpResult[],
     http.secrets.add(response.token)
     http.secrets.add(response.refreshToken)
   }
-  return {method, results, fellBackToGet, ...(response ? {response} : {})}
+  // Without a token, what the server said becomes messages: they are built from what was recorded (redacted), never
+  // from the raw answer, which may hold a token in a shape regprobe does not know.
+  return response ? {method, results, fellBackToGet, response} : {method, results: results.map(asRecorded), fellBackToGet}
+}
+
+function asRecorded(r: HttpResult): HttpResult {
+  const body = r.exchange.response?.body
+  return {...r, json: body?.json, text: recordedText(body)}
 }

@@ -1,11 +1,12 @@
 import {readFileSync} from 'node:fs'
 import {RegprobeError, UsageError} from '../errors.js'
 import type {HttpClient} from '../http/client.js'
-import {SecretBox} from '../http/redact.js'
+import type {SecretBox} from '../http/redact.js'
 import {ExitCode, type Step, type Trace} from '../trace/types.js'
 import type {ArgDef, FlagDef} from './define.js'
 import {parseDuration} from './flags.js'
 import {parseArgv, type Parsed} from './parse.js'
+import {isEnvironmentError} from './environment-error.js'
 
 export interface CommonFlags {
   json?: boolean
@@ -17,6 +18,9 @@ export interface CommonFlags {
   insecure?: boolean
   'plain-http'?: boolean
   'follow-redirects'?: boolean
+  as?: string
+  'via-daemon'?: boolean
+  'docker-host'?: string
   'ci-annotations'?: boolean
 }
 
@@ -85,8 +89,15 @@ export abstract class RegprobeCommand {
     spec: {flags?: F; baseFlags?: Record<string, FlagDef>; args?: A; strict?: boolean},
     argv: string[] = this.argv,
   ): Promise<Parsed<F, A>> {
-    return parseArgv(argv, {flags: {...spec.baseFlags, ...spec.flags} as F, args: spec.args, strict: spec.strict})
+    const parsed = await parseArgv(argv, {flags: {...spec.baseFlags, ...spec.flags} as F, args: spec.args, strict: spec.strict})
+    // One registry per run: its host view shapes the client. compare (not strict) names several, and gets none.
+    const a = parsed.args as Record<string, unknown>
+    if (spec.strict !== false && typeof (a.ref ?? a.registry) === 'string') this.target = {input: String(a.ref ?? a.registry), kind: a.ref === undefined ? 'registry' : 'ref'}
+    return parsed
   }
+
+  /** The positional argument that names the registry (set by parse()), for the client's host view. */
+  private target?: {input: string; kind: 'ref' | 'registry'}
 
   protected async makeClient(flags: CommonFlags): Promise<HttpClient> {
     this.jsonMode = !!flags.json
@@ -96,31 +107,27 @@ export abstract class RegprobeCommand {
     } catch (e) {
       throw new UsageError((e as Error).message, 'flag.timeout')
     }
-    let caCertPem: string | undefined
-    if (flags['ca-cert']) {
-      try {
-        caCertPem = readFileSync(flags['ca-cert'], 'utf8')
-      } catch (e) {
-        throw new UsageError(`cannot read --ca-cert ${flags['ca-cert']}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`, 'flag.ca-cert')
-      }
-      if (!caCertPem.includes('-----BEGIN CERTIFICATE-----')) throw new UsageError(`--ca-cert ${flags['ca-cert']} holds no PEM certificate`, 'flag.ca-cert')
+    // A --har that can never be written fails now, not after the whole run (a FIFO or /dev/null are fine outputs).
+    if (flags.har && (await import('node:fs')).statSync(flags.har, {throwIfNoEntry: false})?.isDirectory()) {
+      throw new UsageError(`cannot write --har ${flags.har}: it is a directory; give a file name (trace.har)`, 'flag.har')
     }
     if (flags['show-secrets']) process.stderr.write('regprobe: --show-secrets: passwords and tokens are shown unredacted in this output\n')
-    const {HttpClient} = await import('../http/client.js')
-    return new HttpClient({timeoutMs, caCertPem, insecure: flags.insecure, followRedirects: flags['follow-redirects'], secrets: new SecretBox(!!flags['show-secrets']), userAgent: `regprobe/${this.config.version}`})
+    const {clientFor} = await import('../hostview/client.js')
+    return clientFor({...flags, timeoutMs}, {userAgent: `regprobe/${this.config.version}`, target: this.target})
   }
 
-  /** Render the trace the way the flags ask and set the exit code from the verdict. */
-  /** `source` is what holds the run's secrets (an HttpClient, or {secrets} for a command without network). */
-  protected async emit(trace: Trace, flags: CommonFlags, source?: {secrets: SecretBox}): Promise<Trace> {
-    const box = source?.secrets
+  /**
+   * Render the trace the way the flags ask and set the exit code from the verdict. Nothing here searches the rendered
+   * text for secrets: every value was redacted where it was recorded (src/http/redact.ts), and a search over a
+   * rendered document corrupts it (a password `true` would rewrite every JSON boolean).
+   */
+  protected async emit(trace: Trace, flags: CommonFlags, _source?: {secrets: SecretBox}): Promise<Trace> {
     if (flags.har) {
       const {writeHar} = await import('../render/har.js')
-      await writeHar(flags.har, trace, box ? (t) => box.scrub(t) : undefined)
+      await writeHar(flags.har, trace)
     }
     if (flags.json) {
-      const text = JSON.stringify(trace, null, 2)
-      process.stdout.write(`${box ? box.scrub(text) : text}\n`)
+      process.stdout.write(`${JSON.stringify(trace, null, 2)}\n`)
     } else {
       const {renderHuman} = await import('../render/human.js')
       const {useColor} = await import('../render/color.js')
@@ -130,7 +137,7 @@ export abstract class RegprobeCommand {
         const note = gh.annotation(trace)
         text = `${gh.groupStages(text)}${note ? `${note}\n` : ''}`
       }
-      process.stdout.write(box ? box.scrub(text) : text)
+      process.stdout.write(text)
     }
     process.exitCode = trace.verdict.code
     return trace
@@ -145,6 +152,12 @@ export abstract class RegprobeCommand {
       exitCode = err.exitCode
       code = err.code
       hint = err.hint
+    } else if (isEnvironmentError(err)) {
+      // The user's environment, not a bug: a --har at a directory or /dev/full, a full disk, a read-only folder.
+      const {describeEnvironmentError} = await import('./read-input.js')
+      exitCode = ExitCode.USAGE
+      code = `file.${(err as NodeJS.ErrnoException).code!.toLowerCase()}`
+      message = describeEnvironmentError(err)
     } else {
       exitCode = ExitCode.INTERNAL
       code = 'internal'
@@ -159,19 +172,10 @@ export abstract class RegprobeCommand {
   }
 }
 
-export function readStdin(): Promise<string> {
-  return new Promise((resolve, reject) => {
-    if (process.stdin.isTTY) {
-      reject(new UsageError('--password-stdin / --identity-token-stdin read from stdin, but stdin is a terminal: pipe the secret in (echo "$TOKEN" | regprobe …)', 'flag.stdin'))
-      return
-    }
-    const chunks: Buffer[] = []
-    process.stdin.on('data', (c: Buffer) => chunks.push(c))
-    process.stdin.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')))
-    process.stdin.on('error', reject)
-  })
-}
-
+/**
+ * --ca-cert: a regular file of PEM certificates, every one of which parses. A file with none, or with a block that is
+ * not a certificate, is exit 2 here: TLS would otherwise ignore it and the verdict would advise passing the CA.
+ */
 /** regprobe's version from its package.json: the nearest one up from this file (dist/src/cli or dist/bundle). */
 function readOwnVersion(): string {
   for (const up of ['../../', '../../../']) {

@@ -11,6 +11,7 @@ export const FLOW_ORDER: readonly string[] = [
   'catalog',
   'tags',
   'doctor',
+  'explain',
   'creds',
   'daemon',
   'compare',

@@ -21,10 +21,11 @@ export const outputFlags = {
 
 export const transportFlags = {
   timeout: Flags.string({description: 'Per-request timeout: 10, 10s, 1500ms.', default: '10s', helpGroup: 'CONNECTION'}),
-  'ca-cert': Flags.string({description: 'Trust this PEM CA bundle for the registry and token server (as /etc/docker/certs.d/<host>/ca.crt does for docker).', helpValue: 'FILE', helpGroup: 'CONNECTION'}),
+  'ca-cert': Flags.string({description: 'Trust this PEM CA bundle for the registry and token server, instead of the CA files docker reads from /etc/docker/certs.d/<host>/ (read by default).', helpValue: 'FILE', helpGroup: 'CONNECTION'}),
   insecure: Flags.boolean({description: 'Do not verify TLS certificates (for a test registry only).', helpGroup: 'CONNECTION'}),
   'plain-http': Flags.boolean({description: 'Speak plain HTTP to the registry, and allow credentials over it.', helpGroup: 'CONNECTION'}),
   'follow-redirects': Flags.boolean({description: 'Follow a /v2/ or token redirect to another host, as docker does (by default it is reported, not followed).', helpGroup: 'CONNECTION'}),
+  as: Flags.string({description: 'Judge as this client: its CA files and insecure list (docker: certs.d and daemon.json; podman, skopeo, buildah: containers certs.d and registries.conf).', options: ['docker', 'podman', 'skopeo', 'buildah'], default: 'docker', helpValue: 'CLIENT', helpGroup: 'CONNECTION'}),
 }
 
 export const credentialFlags = {

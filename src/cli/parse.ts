@@ -164,13 +164,16 @@ export async function parseArgv<F extends Record<string, FlagDef>, A extends Rec
 
   // Validation, in oclif's order: unknown flags, extra arguments, missing arguments, then flag rules.
   if (nonExistent.length > 0) {
-    // A mistyped --pasword=hunter2 must not print the password: the value of an unknown flag is left out.
-    const named = nonExistent.map((f) => f.replace(/^(-[^=]*=).+$/s, '$1…'))
+    // A mistyped --pasword=hunter2 must not print the password: the value of an unknown flag is left out, and so is
+    // a value glued to a short flag (-pPASSWORD on a command without -p).
+    const named = nonExistent.map(withoutValue)
     throw new UsageError(`Nonexistent flag${nonExistent.length === 1 ? '' : 's'}: ${named.join(', ')}${SEE_HELP}`)
   }
   if (spec.strict !== false && sortedArgv.length > argNames.length) {
+    // `login HOST alice PASSWORD` (a -u forgotten): the extra values are counted, never repeated (oclif lists them).
     const extras = sortedArgv.slice(argNames.length)
-    throw new UsageError(`Unexpected argument${extras.length === 1 ? '' : 's'}: ${extras.join(', ')}${SEE_HELP}`)
+    const takes = argNames.length === 0 ? 'no arguments' : argNames.map((n) => n.toUpperCase()).join(' ')
+    throw new UsageError(`Unexpected argument${extras.length === 1 ? '' : 's'}: ${extras.length} more than this command takes (${takes}); not repeated here, as one may be a password${SEE_HELP}`)
   }
   const missing = Object.values(args).filter((a) => a.required && outArgs[a.name!] === undefined)
   if (missing.length > 0) {
@@ -200,6 +203,11 @@ export async function parseArgv<F extends Record<string, FlagDef>, A extends Rec
     throw new UsageError(`The following ${unique.length === 1 ? 'error' : 'errors'} occurred:\n  ${unique.join('\n  ')}${SEE_HELP}`)
   }
   return {flags: outFlags as FlagValues<F>, args: outArgs as ArgValues<A>, argv: sortedArgv}
+}
+
+/** An unknown flag as a message names it: `--pasword=…`, `-p…`; never the value typed with it. */
+export function withoutValue(flag: string): string {
+  return flag.replace(/^(-[^=]*=).+$/s, '$1…').replace(/^(-[^-=])[^=].*$/s, '$1…')
 }
 
 async function parseOption(flag: OptionFlag<unknown>, input: string): Promise<unknown> {

@@ -5,6 +5,7 @@ export const ROWS = [
   {key: 'result', label: 'result'},
   {key: 'apiVersion', label: 'API version header'},
   {key: 'scheme', label: 'auth scheme'},
+  {key: 'realm', label: 'realm'},
   {key: 'realmHost', label: 'realm host'},
   {key: 'service', label: 'service'},
   {key: 'pingScope', label: 'scope in /v2/ challenge'},
@@ -35,6 +36,8 @@ export function cellsFor(f: RegistryFacts, opts: {authenticated: boolean}): Cell
     result: reached ? `v2 registry (${f.probeStatus ?? '?'} on /v2/)` : `FAILED: ${f.failure ?? 'unreachable'}`,
     apiVersion: f.probeStatus === undefined ? NOT_RUN : f.apiVersion ?? '(absent)',
     scheme: ifReached(schemeCell(f.scheme)),
+    // The whole URL: the path is what differs (auth.docker.io/token, quay.io/v2/auth, ghcr.io/token).
+    realm: ifReached(f.realm ?? (f.scheme === 'bearer' ? '(no realm)' : 'n/a')),
     realmHost: ifReached(f.realmHost ? `${f.realmHost} (${f.realmSameOrigin ? 'same host' : f.realmSameHost ? 'same host, other port' : 'other host'})` : f.scheme === 'bearer' ? '(no realm)' : 'n/a'),
     service: ifReached(f.service ?? (f.scheme === 'bearer' ? '(none)' : 'n/a')),
     pingScope: ifReached(f.pingScope === undefined ? '(none)' : f.pingScope === '' ? '(empty)' : f.pingScope),

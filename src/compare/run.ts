@@ -1,12 +1,10 @@
 import type {Credential} from '../credentials/types.js'
 import {verdictOf} from '../diagnosis/verdict.js'
 import type {HttpClient} from '../http/client.js'
-import {challengeStage} from '../stages/challenge.js'
-import {makeContext, skipped} from '../stages/context.js'
-import {probe} from '../stages/probe.js'
-import {tokenStage} from '../stages/token.js'
-import {makeTrace} from '../trace/trace.js'
-import type {Exchange, Step, Trace} from '../trace/types.js'
+import {finish, reached, runStages, startFlow, type StageSpec} from '../pipeline/flow.js'
+import {challengeSpec, probeSpec, tokenSpec} from '../pipeline/stages.js'
+import type {probe} from '../stages/probe.js'
+import type {Exchange, Trace} from '../trace/types.js'
 import {catalogCheck} from './catalog.js'
 import {exitCodeOf} from './exit.js'
 import type {RegistryFacts, RegistryRun, TokenFacts} from './facts.js'
@@ -29,40 +27,35 @@ const RATE_LIMIT_HEADER = /^(?:x-)?ratelimit-|^docker-ratelimit-source$|^retry-a
  */
 export async function runRegistry(http: HttpClient, target: CompareTarget, opts: RunOptions = {}): Promise<RegistryRun> {
   const startedAt = new Date()
-  const ctx = makeContext(http, opts.now)
-  const {registry, ref} = target
-  const steps: Step[] = []
-  const p = await probe(ctx, registry, {plainHttp: opts.plainHttp})
-  steps.push(p.step)
-  const reached = !!p.result.baseUrl && !p.result.failure
+  const s = startFlow(http, {registry: target.registry, ref: target.ref}, opts.now)
   let anonymousToken: TokenFacts = {outcome: 'not-applicable', detail: 'the probe did not reach a registry'}
   let authenticatedToken: TokenFacts | undefined
-  let scopes: string[] = []
   let catalog: RegistryFacts['catalog'] = {outcome: 'not-tried'}
-  if (!reached) {
-    for (const s of ['challenge', 'token', 'catalog'] as const) steps.push(skipped(s, 'skipped: the probe did not reach a registry'))
-  } else {
-    const c = await challengeStage(ctx, registry, p.result, ref, ['pull'])
-    steps.push(c.step)
-    scopes = c.result.scopes
-    const anon = await tokenStage(ctx, {registry, challenge: c.result.challenge, scopes, plainHttp: opts.plainHttp})
-    anonymousToken = tokenFacts(anon.step, anon.result)
-    anon.step.summary = `anonymous: ${anon.step.summary}`
-    steps.push(anon.step)
-    if (opts.credential) {
-      const auth = await tokenStage(ctx, {registry, challenge: c.result.challenge, scopes, credential: opts.credential, plainHttp: opts.plainHttp})
-      authenticatedToken = tokenFacts(auth.step, auth.result)
-      auth.step.summary = `authenticated: ${auth.step.summary}`
-      steps.push(auth.step)
-    }
-    const cat = await catalogCheck(ctx, p.result)
-    steps.push(cat.step)
-    catalog = cat.facts
+  /** A token stage whose outcome also becomes a cell of the table. */
+  const token = (label: 'anonymous' | 'authenticated', credential: Credential | null, keep: (f: TokenFacts) => void): StageSpec => {
+    const spec = tokenSpec({credential, plainHttp: opts.plainHttp, label})
+    return {...spec, run: async (st) => {
+      const step = await spec.run(st)
+      keep(tokenFacts(step, st.token!))
+      return step
+    }}
   }
-  const headline = reached ? `${registry.host} answered as a v2 registry` : p.step.summary
-  const trace: Trace = makeTrace('compare', target.input, startedAt, steps, verdictOf(steps, headline), http.t0)
+  await runStages(s, [
+    probeSpec({plainHttp: opts.plainHttp}),
+    challengeSpec(['pull'], {probeResources: true, needs: [reached]}),
+    token('anonymous', null, (f) => (anonymousToken = f)),
+    ...(opts.credential ? [token('authenticated', opts.credential, (f) => (authenticatedToken = f))] : []),
+    {stage: 'catalog', needs: [reached], run: async (st) => {
+      const cat = await catalogCheck(st.ctx, st.probe!)
+      catalog = cat.facts
+      return cat.step
+    }},
+  ])
+  const reachedRegistry = reached(s) === undefined
+  const headline = reachedRegistry ? `${target.registry.host} answered as a v2 registry` : s.steps[0]!.summary
+  const trace: Trace = finish(s, 'compare', target.input, startedAt, verdictOf(s.steps, headline))
   trace.durationMs = Math.round(Date.now() - startedAt.getTime())
-  const facts = gatherFacts(trace, p.result, {anonymousToken, authenticatedToken, catalog, scopes})
+  const facts = gatherFacts(trace, s.probe!, {anonymousToken, authenticatedToken, catalog, scopes: s.challenge?.scopes ?? []})
   return {target, facts, trace, exitCode: exitCodeOf(trace)}
 }
 

@@ -10,8 +10,9 @@
 import {homedir} from 'node:os'
 import {RegprobeError} from '../errors.js'
 import {ExitCode} from '../trace/types.js'
-import {writeFileAtomic} from './atomic-write.js'
+import {writeFileAtomic, writeTarget} from './atomic-write.js'
 import {encodeAuth, jsonErrorWithoutContent, parseConfigObject} from './config-file.js'
+import {withFileLock} from './file-lock.js'
 import {HELPER_TIMEOUT_MS, helperProgram, runHelper} from './helper.js'
 import {helperMessage, isNotFoundMessage, storePayload} from './helper-protocol.js'
 import {normalizePodmanKey, normalizePodmanRegistry} from './keys.js'
@@ -46,11 +47,17 @@ export interface RemoveResult extends SaveResult {
   removed: boolean
 }
 
+/** Saves under the file's lock, so that concurrent runs each keep their entry. */
 export async function saveCredentials(opts: SaveOptions): Promise<SaveResult> {
   const {username, password, identityToken} = opts.credential
   if (!username) throw new RegprobeError('cannot save credentials without a user name', {exitCode: ExitCode.USAGE, code: 'credentials.save.no-username'})
   if (!password && !identityToken) throw new RegprobeError('cannot save credentials without a password or identity token', {exitCode: ExitCode.USAGE, code: 'credentials.save.no-secret'})
-  const file = await openTarget(opts)
+  return locked(opts, (path) => saveLocked(opts, path))
+}
+
+async function saveLocked(opts: SaveOptions, path: string): Promise<SaveResult> {
+  const {username, password, identityToken} = opts.credential
+  const file = await openTarget(opts, path)
   const helper = file.helperSuffix
   if (helper) {
     const program = helperProgram(helper)
@@ -79,7 +86,11 @@ export async function saveCredentials(opts: SaveOptions): Promise<SaveResult> {
  * podman logout removes the key or its normalised form.
  */
 export async function removeCredentials(opts: SaveTarget): Promise<RemoveResult> {
-  const file = await openTarget(opts)
+  return locked(opts, (path) => removeLocked(opts, path))
+}
+
+async function removeLocked(opts: SaveTarget, path: string): Promise<RemoveResult> {
+  const file = await openTarget(opts, path)
   let removed = false
   let helper: string | undefined
   if (file.helperSuffix) {
@@ -117,10 +128,14 @@ function helperOptions(opts: SaveTarget) {
   return {env: opts.env ?? process.env, timeoutMs: opts.helperTimeoutMs ?? HELPER_TIMEOUT_MS}
 }
 
-async function openTarget(opts: SaveTarget): Promise<OpenFile> {
-  const env = opts.env ?? process.env
+/** The lock is taken on the file a write lands in, so a symlink and its target share it. */
+async function locked<T>(opts: SaveTarget, fn: (path: string) => Promise<T>): Promise<T> {
+  const path = opts.authFile ?? dockerConfigLocation(opts.env ?? process.env, opts.homeDir ?? homedir(), opts.dockerConfigDir).path
+  return withFileLock(await writeTarget(path), () => fn(path))
+}
+
+async function openTarget(opts: SaveTarget, path: string): Promise<OpenFile> {
   const podman = !!opts.authFile
-  const path = opts.authFile ?? dockerConfigLocation(env, opts.homeDir ?? homedir(), opts.dockerConfigDir).path
   const read = await readCredentialFile(path)
   let raw: Record<string, unknown> = {}
   if (read.exists) {

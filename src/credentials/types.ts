@@ -1,8 +1,9 @@
 import type {Finding, RedactedSecret} from '../trace/types.js'
+import type {PullSecret} from './pull-secret.js'
 
 /** Where a credential came from; `location` is a path or a variable name, never a value. */
 export interface CredentialSource {
-  type: 'flag' | 'env' | 'docker-config' | 'helper' | 'auth-file'
+  type: 'flag' | 'env' | 'docker-config' | 'helper' | 'auth-file' | 'pull-secret'
   location: string
   key?: string
   helper?: string
@@ -72,6 +73,8 @@ export interface ResolveOptions {
   dockerConfigDir?: string
   /** --authfile FILE */
   authFile?: string
+  /** --pull-secret FILE, already read and checked (loadPullSecret). */
+  pullSecret?: PullSecret
   /** Default os.homedir(). */
   homeDir?: string
   /** Default HELPER_TIMEOUT_MS. */

@@ -1,6 +1,7 @@
 import {existsSync, readdirSync} from 'node:fs'
 import {join} from 'node:path'
 import {proxyFor} from '../http/proxy.js'
+import {dockerCertsRoot} from '../hostview/paths.js'
 import {ExitCode, type Finding} from '../trace/types.js'
 import {daemonProxyFor} from './daemon-proxy.js'
 import type {DaemonInfo} from './info.js'
@@ -21,6 +22,7 @@ export interface RegistryFacts {
   addresses?: string[]
 }
 
+/** A root daemon's; REGPROBE_ETC or REGPROBE_DOCKER_CERTS_D move it (src/hostview/paths.ts). */
 export const DEFAULT_CERTS_DIR = '/etc/docker/certs.d'
 const DAEMON_PROXY_FIX =
   'set the proxy for dockerd itself, not the shell: a systemd drop-in /etc/systemd/system/docker.service.d/http-proxy.conf '
@@ -31,7 +33,7 @@ export function compareDaemonWithShell(
   info: DaemonInfo,
   shellEnv: NodeJS.ProcessEnv,
   registry?: RegistryFacts,
-  certsDirRoot: string = DEFAULT_CERTS_DIR,
+  certsDirRoot: string = dockerCertsRoot(shellEnv, false),
 ): Finding[] {
   const findings = proxyFindings(info, shellEnv, registry)
   if (registry) {

@@ -4,7 +4,9 @@
  * prints registry errors as `<lower-case code>: <message>`, wrapped in `Error response from daemon: Get "<url>": …`.
  * Order matters: the first row that matches wins, so specific texts come before the generic ones they contain.
  */
-export type DockerErrorStage = 'probe' | 'challenge' | 'credentials' | 'token' | 'login' | 'access' | 'tls' | 'network'
+import {SPECIFIC_ROWS, STATUS_ROWS} from './registry-error-texts.js'
+
+export type DockerErrorStage = 'probe' | 'challenge' | 'credentials' | 'token' | 'login' | 'access' | 'tls' | 'network' | 'reference'
 
 export interface DockerErrorMapping {
   stage: DockerErrorStage
@@ -12,7 +14,7 @@ export interface DockerErrorMapping {
   code: string
 }
 
-interface Row {
+export interface Row {
   code: string
   stage: DockerErrorStage
   pattern: RegExp
@@ -21,7 +23,8 @@ interface Row {
   example: string
 }
 
-export const DOCKER_ERROR_ROWS: readonly Row[] = [
+/** The engine's own texts (moby, distribution's client), as docker prints them. */
+const ENGINE_ROWS: readonly Row[] = [
   {
     code: 'docker.credentials.helper-missing',
     stage: 'credentials',
@@ -142,7 +145,7 @@ export const DOCKER_ERROR_ROWS: readonly Row[] = [
   {
     code: 'docker.access.denied',
     stage: 'access',
-    pattern: /denied: requested access to the resource is denied/i,
+    pattern: /\brequested access to the resource is denied/i,
     cause: () => 'the credentials were accepted, but the token does not grant this action on this repository (e.g. a push where the account '
       + 'may only pull, or a repository outside the account\'s namespace)',
     example: 'denied: requested access to the resource is denied',
@@ -211,6 +214,13 @@ export const DOCKER_ERROR_ROWS: readonly Row[] = [
     example: 'Get "https://registry.example/v2/": dial tcp [2001:db8::1]:443: connect: network is unreachable',
   },
 ]
+
+/**
+ * Registry- and client-specific texts first (they contain the engine's generic words), the engine's own next, and last
+ * the bare HTTP statuses that containerd, BuildKit, helm and go-containerregistry print when no registry error body
+ * was read.
+ */
+export const DOCKER_ERROR_ROWS: readonly Row[] = [...SPECIFIC_ROWS, ...ENGINE_ROWS, ...STATUS_ROWS]
 
 export function mapDockerError(text: string): DockerErrorMapping | undefined {
   if (typeof text !== 'string' || text.trim() === '') return undefined

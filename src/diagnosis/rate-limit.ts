@@ -1,4 +1,5 @@
 import {isIP} from 'node:net'
+import {ExitCode, type Finding} from '../trace/types.js'
 
 /**
  * Docker Hub's rate-limit headers, said in words (registry-auth.md: `ratelimit-limit: 100;w=21600`,
@@ -36,4 +37,44 @@ function retryAfter(value: string | null, nowMs: number): number | undefined {
   if (/^\d+$/.test(value.trim())) return Number(value.trim())
   const at = Date.parse(value)
   return Number.isFinite(at) ? Math.max(0, Math.round((at - nowMs) / 1000)) : undefined
+}
+
+type Headers = {get(name: string): string | null}
+
+/** The fix for a spent pull budget: wait (Retry-After when known), authenticate, or a mirror. */
+function rateLimitFix(limit: RateLimitView, anonymous: boolean): string {
+  const wait = limit.retryAfterS === undefined ? 'Wait for the window to reset' : `Wait ${limit.retryAfterS} s (Retry-After)`
+  return anonymous || limit.byAddress
+    ? `${wait}, or authenticate: an account gets its own, higher limit instead of sharing this address's; a pull-through mirror also helps.`
+    : `${wait}, or use a pull-through mirror; a higher plan raises the account's limit.`
+}
+
+/** A 429 (TOOMANYREQUESTS): docker says "toomanyrequests: You have reached your pull rate limit". */
+export function rateLimitedFinding(headers: Headers, said: string | undefined, anonymous: boolean, nowMs: number): Finding {
+  const limit = describeRateLimit(headers, nowMs)
+  return {
+    code: 'access.rate-limited',
+    severity: 'error',
+    exitCode: ExitCode.RATE_LIMITED,
+    message: `rate limited (429${said ? `: ${said}` : ''})${limit.text ? `; ${limit.text}` : ''}${anonymous ? '; this request was anonymous' : ''}`,
+    fix: rateLimitFix(limit, anonymous),
+  }
+}
+
+/**
+ * `ratelimit-remaining: 0` on a manifest HEAD that answered 200: the HEAD is free (Docker Hub counts GETs), but the GET
+ * that docker's pull sends next is refused with 429, so the pull fails. Undefined when pulls are left.
+ */
+export function exhaustedFinding(headers: Headers, anonymous: boolean, nowMs: number): Finding | undefined {
+  const remaining = /^(\d+)/.exec(headers.get('ratelimit-remaining') ?? '')
+  if (!remaining || Number(remaining[1]) !== 0) return undefined
+  const limit = describeRateLimit(headers, nowMs)
+  return {
+    code: 'access.rate-limit.exhausted',
+    severity: 'error',
+    exitCode: ExitCode.RATE_LIMITED,
+    message: `no pulls left (${limit.text}): the manifest HEAD answered 200 (a HEAD is not counted), but the GET that docker's pull sends will be refused with 429 "toomanyrequests"${anonymous ? '; these requests were anonymous' : ''}`,
+    fix: rateLimitFix(limit, anonymous),
+    evidence: `ratelimit-remaining: ${headers.get('ratelimit-remaining')}`,
+  }
 }

@@ -31,6 +31,8 @@ const pushRefused = (i: DiagnosisInput) => i.steps.some((s) => s.findings.some((
 const findFinding = (i: DiagnosisInput, pred: (f: Finding) => boolean) => i.steps.flatMap((s) => s.findings).find(pred)
 const stepOf = (i: DiagnosisInput, stage: Step['stage']) => i.steps.find((s) => s.stage === stage)
 const host = (i: DiagnosisInput) => i.registry.hostname.toLowerCase()
+/** The failing client's view as the probe stated it (src/hostview/describe.ts viewFacts). */
+const viewOf = (i: DiagnosisInput) => stepOf(i, 'probe')?.facts.hostView as {client?: string; insecure?: boolean; certsDir?: string; caFiles?: string[]} | undefined
 
 export const isGhcr = (h: string) => h === 'ghcr.io'
 export const isEcr = (h: string) => /\.dkr\.ecr\.[a-z0-9-]+\.amazonaws\.com(\.cn)?$/.test(h)
@@ -119,7 +121,7 @@ export const RULES: Rule[] = [
     story: 'a registry on plain HTTP works with curl but docker refuses it ("server gave HTTP response to HTTPS client")',
     apply: (i) => {
       const p = stepOf(i, 'probe')
-      return p?.facts.scheme === 'http' && !i.registry.isLoopback
+      return p?.facts.scheme === 'http' && !i.registry.isLoopback && !viewOf(i)?.insecure
         ? {code: 'insecure.docker-needs-config', severity: 'warn', message: `${i.registry.host} speaks plain HTTP: docker refuses it ("http: server gave HTTP response to HTTPS client") unless it is listed in the daemon's "insecure-registries"`, fix: `Serve the registry over TLS, or tell each client: docker — add "${i.registry.host}" to "insecure-registries" in /etc/docker/daemon.json and restart dockerd; podman, skopeo, buildah — [[registry]] location = "${i.registry.host}" with insecure = true in /etc/containers/registries.conf (or --tls-verify=false per command); containerd and nerdctl — /etc/containerd/certs.d/${i.registry.host}/hosts.toml with server = "http://${i.registry.host}" (nerdctl: --insecure-registry).`}
         : undefined
     },
@@ -127,10 +129,15 @@ export const RULES: Rule[] = [
   {
     code: 'tls.docker-ca-location',
     story: 'x509: certificate signed by unknown authority: docker reads /etc/docker/certs.d/<host>/ca.crt',
-    apply: (i) =>
-      has(i, 'probe.tls.unknown-ca')
-        ? {code: 'tls.docker-ca-location', severity: 'info', message: `docker says "x509: certificate signed by unknown authority" here; the daemon reads extra CAs from /etc/docker/certs.d/${i.registry.host}/ca.crt (not from the shell's trust store)`, fix: `Copy the CA to /etc/docker/certs.d/${i.registry.host}/ca.crt (no restart needed); check it with regprobe doctor … --ca-cert ca.crt.`}
-        : undefined,
+    apply: (i) => {
+      if (!has(i, 'probe.tls.unknown-ca')) return undefined
+      const v = viewOf(i)
+      const dir = v?.certsDir ?? `/etc/docker/certs.d/${i.registry.host}`
+      const who = v?.client && v.client !== 'docker' ? v.client : 'the daemon'
+      // What the host already holds is never the fix: a CA file that is there and still fails is the wrong CA.
+      if (v?.caFiles?.length) return {code: 'tls.docker-ca-location', severity: 'info', message: `docker says "x509: certificate signed by unknown authority" here although ${who} reads ${v.caFiles.join(', ')}: that CA did not sign the registry's certificate`, fix: `Replace ${v.caFiles.join(', ')} with the CA that signed the registry's certificate (the probe's "presented" line names its issuer).`}
+      return {code: 'tls.docker-ca-location', severity: 'info', message: `docker says "x509: certificate signed by unknown authority" here; ${who} reads extra CAs from ${dir}/*.crt (not from the shell's trust store)`, fix: `Copy the CA to ${dir}/ca.crt (no restart needed); regprobe reads it from there too.`}
+    },
   },
   {
     code: 'clock.token-rejected',

@@ -1,4 +1,5 @@
 import {ExitCode, type Finding, type StageName, type Step, type Verdict} from '../trace/types.js'
+import type {PreciseCause} from './causes.js'
 
 /**
  * The verdict names the first cause in the flow (design.md): steps are in flow order, so the first error finding
@@ -58,4 +59,36 @@ export function judgedBy(steps: Step[], judge: StageName, okHeadline: string): V
   }
   if (judging && !ordered.includes(judging)) ordered.push(judging)
   return verdictOf(ordered, okHeadline)
+}
+
+/**
+ * Puts a precise cause (src/diagnosis/causes.ts) in place of the generic finding it explains when that finding decides
+ * the verdict: its message is the headline, its fix comes first, and the generic finding stays among the causes
+ * (its fix is dropped: it is what the precise cause corrects).
+ */
+export function withPreciseCauses(v: Verdict, precise: PreciseCause[]): Verdict {
+  if (v.status !== 'fail') return v
+  const decisive = v.causes[0]
+  const p = precise.find((c) => c.explains === decisive?.code)
+  if (!p || !decisive) return v
+  const fixes = [p.finding.fix, ...v.fixes.filter((f) => f !== decisive.fix)].filter((f): f is string => !!f)
+  return {...v, code: p.finding.exitCode ?? v.code, headline: p.finding.message, causes: [p.finding, ...v.causes], fixes: [...new Set(fixes)]}
+}
+
+/**
+ * Adds a step judged after the flow (doctor --via-daemon): its errors fail a verdict that was ok; a failed verdict
+ * keeps its own first cause (regprobe's stages saw the registry itself) and gains the step's findings as causes.
+ */
+export function withStep(v: Verdict, s: Step): Verdict {
+  const errors = s.findings.filter((f) => f.severity === 'error')
+  const warnings = s.findings.filter((f) => f.severity === 'warn')
+  if (v.status !== 'fail' && errors.length) {
+    const own = verdictOf([s], s.summary)
+    const causes = [...own.causes, ...v.causes, ...warnings]
+    return {...own, causes, fixes: fixesOf(causes)}
+  }
+  const added = [...errors, ...warnings]
+  if (added.length === 0) return v
+  const causes = [...v.causes, ...added]
+  return {...v, status: v.status === 'ok' ? 'warn' : v.status, causes, fixes: [...new Set([...v.fixes, ...fixesOf(added)])]}
 }

@@ -20,14 +20,15 @@ export async function doctorFlow(http: HttpClient, input: string, actions: strin
       ...opts.viaDaemon,
       registry: {address: resolveTarget(input).registry, speaksPlainHttp: probeFacts?.scheme === 'http', usesCustomCa: opts.caCert !== undefined},
     })
-    // The daemon's view explains docker's behaviour; it does not change what the registry answered regprobe.
-    for (const f of s.findings) if (f.severity === 'error') f.severity = 'warn'
-    if (s.status === 'fail') s.status = 'warn'
-    trace.steps.push(s)
-    const warnings = s.findings.filter((f) => f.severity === 'warn')
-    if (warnings.length) {
-      trace.verdict = {...trace.verdict, status: trace.verdict.status === 'ok' ? 'warn' : trace.verdict.status, causes: [...trace.verdict.causes, ...warnings], fixes: [...new Set([...trace.verdict.fixes, ...warnings.map((w) => w.fix).filter((x): x is string => !!x)])]}
+    // A daemon finding that means docker will fail counts (an x509, plain HTTP not in insecure-registries); a daemon
+    // this shell cannot reach does not say anything about the registry, so that stays a warning.
+    if (s.status === 'fail' && !s.facts.serverVersion) {
+      for (const f of s.findings) if (f.severity === 'error') f.severity = 'warn'
+      s.status = 'warn'
     }
+    trace.steps.push(s)
+    const {withStep} = await import('../diagnosis/verdict.js')
+    trace.verdict = withStep(trace.verdict, s)
   }
   if (opts.dockerError) {
     const {dockerDialFindings, dockerErrorFinding} = await import('./daemon.js')

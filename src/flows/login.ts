@@ -1,8 +1,10 @@
 import {RegprobeError} from '../errors.js'
 import type {HttpClient} from '../http/client.js'
 import type {SecretBox} from '../http/redact.js'
+import {isEnvironmentError} from '../cli/environment-error.js'
 import {diagnose} from '../diagnosis/rules.js'
-import {judgedBy, verdictOf, withDiagnosis} from '../diagnosis/verdict.js'
+import {preciseCauses} from '../diagnosis/causes.js'
+import {judgedBy, verdictOf, withDiagnosis, withPreciseCauses, withStep} from '../diagnosis/verdict.js'
 import {parseRegistry} from '../reference.js'
 import {challengeStage} from '../stages/challenge.js'
 import {makeContext, skipped} from '../stages/context.js'
@@ -66,16 +68,21 @@ export async function loginFlow(http: HttpClient, registryInput: string, opts: L
   const c0 = cred.credential
   const user = c0 && 'username' in c0 && c0.username ? c0.username : undefined
   const okHeadline = `${LOGIN_SUCCEEDED}${user ? ` for "${user}"` : ''} at ${registry.host}; docker would store it under "${registry.configKey}". This proves the credentials, not pull or push rights: run regprobe doctor on a repository for that.`
-  const hints = diagnose({steps, registry, actions: [], username: user, credentialSource: c0?.source.location})
-  let verdict = withDiagnosis(judgedBy(steps, 'login', okHeadline), hints)
+  const judged = {steps, registry, actions: [], username: user, credentialSource: c0?.source.location}
+  let verdict = withDiagnosis(withPreciseCauses(judgedBy(steps, 'login', okHeadline), preciseCauses(judged)), diagnose(judged))
   if (opts.viaDaemon) {
     const d = await daemonLogin(registry, c0, l.result.succeeded, opts.viaDaemon, http.secrets)
     steps.push(d)
     // docker login is the daemon's login: its answer decides; regprobe's direct login stays as evidence.
+    // When both failed, regprobe's own stages saw why (e.g. the token server accepted the password and the registry
+    // rejected its token): that precise cause stays first, the daemon's generic answer joins the causes.
     const directFailed = verdict.status === 'fail' ? verdict : undefined
-    verdict = verdictOf([d], d.status === 'ok' ? `the daemon says ${d.facts.status ?? 'Login Succeeded'} for ${registry.configKey}` : d.summary)
-    if (directFailed && d.status !== 'fail') verdict = {...verdict, status: 'warn', causes: [...d.findings, ...directFailed.causes]}
-    if (d.status === 'fail' && !directFailed) verdict = {...verdict, causes: [...verdict.causes, ...d.findings.filter((f) => f.code === 'daemon.login.disagrees')]}
+    if (directFailed && d.status === 'fail') verdict = withStep(directFailed, d)
+    else {
+      verdict = verdictOf([d], d.status === 'ok' ? `the daemon says ${d.facts.status ?? 'Login Succeeded'} for ${registry.configKey}` : d.summary)
+      if (directFailed && d.status !== 'fail') verdict = {...verdict, status: 'warn', causes: [...d.findings, ...directFailed.causes]}
+      if (d.status === 'fail' && !directFailed) verdict = {...verdict, causes: [...verdict.causes, ...d.findings.filter((f) => f.code === 'daemon.login.disagrees')]}
+    }
   }
   return {trace: makeTrace('login', registry.input, startedAt, steps, verdict, http.t0), login: l.result}
 }
@@ -97,7 +104,10 @@ async function save(registry: RegistryAddress, credential: Credential, token: To
     return {code: 'login.saved', severity: 'info', message: `saved ${identityToken ? 'the identity token' : 'the credentials'} under "${r.key}" ${r.helper ? `with ${r.helper} (${r.path} keeps an empty entry)` : `in ${r.path}`}`}
   } catch (e) {
     const err = e as Error
-    return {code: 'login.save-failed', severity: 'error', exitCode: e instanceof RegprobeError ? e.exitCode : ExitCode.INTERNAL, message: `the login succeeded, but the credentials could not be saved: ${err.message}`, fix: e instanceof RegprobeError ? e.hint : undefined}
+    // A full disk or a read-only folder is the user's to fix (exit 2), not a bug (issue 15).
+    const env = !(e instanceof RegprobeError) && isEnvironmentError(e)
+    const said = env ? (await import('../cli/read-input.js')).describeEnvironmentError(e) : err.message
+    return {code: 'login.save-failed', severity: 'error', exitCode: e instanceof RegprobeError ? e.exitCode : env ? ExitCode.USAGE : ExitCode.INTERNAL, message: `the login succeeded, but the credentials could not be saved: ${said}`, fix: e instanceof RegprobeError ? e.hint : undefined}
   }
 }
 

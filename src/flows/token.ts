@@ -1,6 +1,7 @@
 import type {HttpClient} from '../http/client.js'
 import {diagnose} from '../diagnosis/rules.js'
-import {verdictOf, withDiagnosis} from '../diagnosis/verdict.js'
+import {preciseCauses} from '../diagnosis/causes.js'
+import {verdictOf, withDiagnosis, withPreciseCauses} from '../diagnosis/verdict.js'
 import {accessStage} from '../stages/access.js'
 import {challengeStage} from '../stages/challenge.js'
 import {makeContext, skipped} from '../stages/context.js'
@@ -71,8 +72,8 @@ export async function tokenFlow(http: HttpClient, command: string, input: string
   }
   const okHeadline = ref ? `${actions.join(' and ')} of ${ref.canonical} ${prove.length > 1 ? 'proven' : 'works'}${cred.credential ? ` as ${describeUser(cred.credential)}` : ' anonymously'}` : `token issued for ${registry.host}`
   const c0 = cred.credential
-  const hints = diagnose({steps, registry, repository: ref?.repository, actions, username: c0 && 'username' in c0 ? c0.username : undefined, credentialSource: c0?.source.location})
-  const verdict = withDiagnosis(verdictOf(steps, okHeadline), hints)
+  const judged = {steps, registry, repository: ref?.repository, actions, username: c0 && 'username' in c0 ? c0.username : undefined, credentialSource: c0?.source.location}
+  const verdict = withDiagnosis(withPreciseCauses(verdictOf(steps, okHeadline), preciseCauses(judged)), diagnose(judged))
   return {trace: makeTrace(command, input, startedAt, steps, verdict, http.t0), token: tok?.token}
 }
 

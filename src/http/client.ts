@@ -6,7 +6,7 @@ import {classifyFetchError, proxyFailure, type TransportFailure} from './failure
 import {ResponseHeaders} from './headers.js'
 import {proxyFor} from './proxy.js'
 import {crossHostFailure, sameHost, schemeFailure, type RedirectPolicy} from './redirects.js'
-import {SecretBox, redactForm, redactHeaders, redactJson, redactUrl} from './redact.js'
+import {SecretBox, recordBody, redactHeaders, redactRequestBody, redactUrl} from './redact.js'
 import {Transport, type TlsSettings} from './transport.js'
 import {ExitCode} from '../trace/types.js'
 
@@ -16,8 +16,6 @@ export const DEFAULT_MAX_BODY_BYTES = 1024 * 1024
 export const DEFAULT_TIMEOUT_MS = 10_000
 /** Enough for a registry behind a load balancer and a CDN; more is a loop. */
 export const MAX_REDIRECTS = 5
-/** How much of a non-JSON body the trace keeps to show a person (an HTML error page's title is enough). */
-const TEXT_PREVIEW_CHARS = 2000
 
 export interface ClientOptions extends TlsSettings {
   timeoutMs?: number
@@ -38,6 +36,8 @@ export interface HttpRequest {
   redirects?: RedirectPolicy
   /** Older spelling: false is redirects: 'none'. */
   followRedirects?: boolean
+  /** 'token-answer': a token endpoint's answer, recorded as a secret when 2xx (redact.ts recordBody). */
+  recordAs?: 'token-answer'
 }
 
 export interface HttpResult {
@@ -147,7 +147,7 @@ export class HttpClient {
         method: req.method,
         url: redactUrl(req.url, this.secrets),
         headers: redactHeaders(headers, this.secrets),
-        ...(req.body === undefined ? {} : {body: this.redactRequestBody(req.body, headers['content-type'])}),
+        ...(req.body === undefined ? {} : {body: redactRequestBody(req.body, headers['content-type'], this.secrets)}),
       },
       timing: {startMs: round(start - this.t0), totalMs: 0},
     }
@@ -216,7 +216,7 @@ export class HttpClient {
       status,
       statusText: res.statusMessage ?? '',
       headers: redactHeaders(headers.record(), this.secrets),
-      ...(req.method === 'HEAD' && buf.length === 0 ? {} : {body: foreign ? sizeOnly(buf.length, contentType, truncated) : this.recordBody(buf.length, text, json, contentType, truncated)}),
+      ...(req.method === 'HEAD' && buf.length === 0 ? {} : {body: foreign ? sizeOnly(buf.length, contentType, truncated) : recordBody({bytes: buf.length, text, json, contentType, truncated, ...(req.recordAs ? {tokenAnswerStatus: status} : {})}, this.secrets)}),
       ...(headers.charset ? {headerCharset: headers.charset} : {}),
     }
     exchange.timing = {...exchange.timing, ttfbMs: round(t.ttfb - t.start), totalMs: round(end - t.start)}
@@ -226,24 +226,6 @@ export class HttpClient {
       exchange.error = {code: result.failure.code, message: result.failure.message}
     }
     return result
-  }
-
-  private redactRequestBody(body: string, contentType: string | undefined): string {
-    if (contentType?.includes('application/x-www-form-urlencoded')) return redactForm(body, this.secrets)
-    if (contentType?.includes('json')) {
-      try {
-        return JSON.stringify(redactJson(JSON.parse(body), this.secrets))
-      } catch {}
-    }
-    return this.secrets.scrub(body)
-  }
-
-  private recordBody(bytes: number, text: string, json: unknown, contentType: string | undefined, truncated: boolean): RecordedBody {
-    const body: RecordedBody = {bytes, ...(contentType ? {contentType} : {})}
-    if (truncated) body.truncated = true
-    if (json !== undefined) body.json = redactJson(json, this.secrets)
-    else if (text) body.textPreview = this.secrets.scrub(text.slice(0, TEXT_PREVIEW_CHARS))
-    return body
   }
 }
 

@@ -1,11 +1,14 @@
-import {createHash} from 'node:crypto'
-import type {RedactedSecret} from '../trace/types.js'
+import type {RecordedBody} from '../trace/types.js'
+import {describeRedacted, redactSecret, type SecretBox} from './secret-box.js'
+
+export {SecretBox, describeRedacted, fingerprint, looksLikeJwt, redactSecret} from './secret-box.js'
 
 /**
- * One redaction policy, applied once when an exchange is recorded (style.md rule 6).
+ * One redaction policy, applied once when an exchange is recorded (style.md rule 6), by what each value is.
  * Allow-list for query keys (as go-containerregistry's internal/redact does), deny-list for headers and JSON keys
- * that registries and token servers use for secrets, plus a scrubber for every secret value this run has seen,
- * raw, base64 and URL-encoded, as a last line of defence for free text (error messages, HTML previews).
+ * that registries and token servers use for secrets, an allow-list for a token endpoint's 2xx answer (every other
+ * string in it is a secret), plus the run's SecretBox for free text a server sends back (an echoed token).
+ * Nothing rendered is ever searched: the renderers only see what was recorded here.
  */
 
 /** Query keys that carry no secret and that a reader of a trace needs. Everything else is masked. */
@@ -19,62 +22,6 @@ const SECRET_JSON_KEYS = new Set([
   'registrytoken', 'id_token', 'client_secret',
 ])
 const SECRET_FORM_KEYS = new Set(['password', 'refresh_token', 'access_token', 'client_secret', 'token'])
-
-export function sha256Prefix(value: string): string {
-  return createHash('sha256').update(value).digest('hex').slice(0, 8)
-}
-
-export function looksLikeJwt(value: string): boolean {
-  return /^[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]*$/.test(value) && value.startsWith('ey')
-}
-
-export function redactSecret(secret: string, kind?: RedactedSecret['kind']): RedactedSecret {
-  return {redacted: true, kind: kind ?? (looksLikeJwt(secret) ? 'jwt' : 'opaque'), length: secret.length, sha256: sha256Prefix(secret)}
-}
-
-export function describeRedacted(r: RedactedSecret): string {
-  return `<redacted ${r.kind} ${r.length} chars sha256:${r.sha256}>`
-}
-
-/** Collects every secret seen in a run so that free text can be scrubbed of it in any encoding. */
-export class SecretBox {
-  private readonly secrets = new Map<string, RedactedSecret>()
-  constructor(readonly disabled = false) {}
-
-  add(secret: string | undefined, kind?: RedactedSecret['kind']): void {
-    // Very short values would scrub ordinary words; a 1–3 character secret is its own problem (a finding elsewhere).
-    if (!secret || secret.length < 4) return
-    const r = redactSecret(secret, kind)
-    for (const form of encodings(secret)) if (!this.secrets.has(form)) this.secrets.set(form, r)
-  }
-
-  addBasic(username: string, password: string): void {
-    this.add(password, 'password')
-    this.add(Buffer.from(`${username}:${password}`).toString('base64'), 'basic')
-  }
-
-  scrub(text: string): string {
-    if (this.disabled || this.secrets.size === 0 || !text) return text
-    let out = text
-    // Longest first so that a base64 form is not half-replaced by a shorter raw form inside it.
-    for (const [form, r] of [...this.secrets].sort((a, b) => b[0].length - a[0].length)) {
-      if (out.includes(form)) out = out.split(form).join(describeRedacted(r))
-    }
-    return out
-  }
-
-  get size(): number {
-    return this.secrets.size
-  }
-}
-
-function encodings(secret: string): string[] {
-  const forms = new Set([secret, encodeURIComponent(secret), Buffer.from(secret).toString('base64')])
-  try {
-    forms.add(new URLSearchParams({x: secret}).toString().slice(2))
-  } catch {}
-  return [...forms].filter((f) => f.length >= 4)
-}
 
 export function redactAuthorization(value: string): string {
   const space = value.indexOf(' ')
@@ -100,7 +47,7 @@ export function redactHeaders(headers: Record<string, string>, box: SecretBox): 
     else if (SECRET_HEADERS.has(lower)) out[lower] = describeRedacted(redactSecret(v, 'opaque'))
     // A redirect to object storage carries a presigned URL: its signature grants the object to whoever holds it.
     else if (lower === 'location' || lower === 'content-location') out[lower] = redactLocation(v, box)
-    else out[lower] = box.scrub(v)
+    else out[lower] = box.scrub(v, {passwords: false})
   }
   return out
 }
@@ -114,7 +61,7 @@ const PRESIGNED_SECRET_KEY = /signature|credential|token|^sig$|^se?$|key-pair-id
  * registry repeats them in bodies (a 307's HTML link, S3's SignatureDoesNotMatch).
  */
 function redactLocation(value: string, box: SecretBox): string {
-  const withoutQuery = () => box.scrub(value.split('?')[0]!)
+  const withoutQuery = () => box.scrub(value.split('?')[0]!, {passwords: false})
   try {
     for (const [k, v] of new URL(value, 'http://relative.invalid/').searchParams) if (PRESIGNED_SECRET_KEY.test(k)) box.add(v)
   } catch {
@@ -137,7 +84,7 @@ export function redactUrl(url: string, box: SecretBox): string {
   try {
     u = new URL(url)
   } catch {
-    return box.scrub(url)
+    return box.scrub(url, {passwords: false})
   }
   if (u.username || u.password) {
     u.username = u.username ? 'REDACTED' : ''
@@ -149,24 +96,42 @@ export function redactUrl(url: string, box: SecretBox): string {
     for (const [k, v] of params) q.append(k, SAFE_QUERY_KEYS.has(k.toLowerCase()) ? v : 'REDACTED')
     u.search = q.toString()
   }
-  return box.scrub(u.toString())
+  return box.scrub(u.toString(), {passwords: false})
+}
+
+/** Keys of a token endpoint's 2xx answer that carry no secret (token.md, RFC 6749 §5.1): the rest is redacted. */
+const SAFE_TOKEN_ANSWER_KEYS = new Set([
+  'expires_in', 'expires_at', 'issued_at', 'scope', 'scopes', 'token_type', 'refresh_expires_in', 'not_before',
+  'iat', 'exp', 'nbf',
+])
+
+interface JsonPolicy {
+  /** Look for the user's password too (a token endpoint's answer). */
+  passwords: boolean
+  /** A token endpoint's 2xx answer: every string value is a secret unless its key is known safe. */
+  tokenAnswer: boolean
 }
 
 /** JSON values under secret keys become RedactedSecret objects; the structure stays so a reader sees what came back. */
-export function redactJson(value: unknown, box: SecretBox, depth = 0): unknown {
-  if (box.disabled || depth > 32) return value
-  if (Array.isArray(value)) return value.map((v) => redactJson(v, box, depth + 1))
+export function redactJson(value: unknown, box: SecretBox, policy: Partial<JsonPolicy> = {}): unknown {
+  return box.disabled ? value : jsonValue(value, box, {passwords: policy.passwords ?? true, tokenAnswer: policy.tokenAnswer ?? false}, 0, undefined)
+}
+
+function jsonValue(value: unknown, box: SecretBox, p: JsonPolicy, depth: number, key: string | undefined): unknown {
+  if (depth > 32) return p.tokenAnswer ? '<redacted: nested too deep>' : value
+  if (Array.isArray(value)) return value.map((v) => jsonValue(v, box, p, depth + 1, key))
   if (value && typeof value === 'object') {
     const out: Record<string, unknown> = {}
     for (const [k, v] of Object.entries(value as Record<string, unknown>)) {
-      if (SECRET_JSON_KEYS.has(k.toLowerCase()) && typeof v === 'string' && v.length > 0) {
-        out[k] = redactSecret(v, k.toLowerCase() === 'auth' ? 'basic' : undefined)
-      } else out[k] = redactJson(v, box, depth + 1)
+      const lower = k.toLowerCase()
+      if (SECRET_JSON_KEYS.has(lower) && typeof v === 'string' && v.length > 0) out[k] = redactSecret(v, lower === 'auth' ? 'basic' : undefined)
+      else out[k] = jsonValue(v, box, p, depth + 1, lower)
     }
     return out
   }
-  if (typeof value === 'string') return box.scrub(value)
-  return value
+  if (typeof value !== 'string') return value
+  if (p.tokenAnswer && value.length > 0 && !(key && SAFE_TOKEN_ANSWER_KEYS.has(key))) return redactSecret(value)
+  return box.scrub(value, {passwords: p.passwords})
 }
 
 export function redactForm(body: string, box: SecretBox): string {
@@ -178,4 +143,58 @@ export function redactForm(body: string, box: SecretBox): string {
     out.push(`${k}=${shown}`)
   }
   return out.join('&')
+}
+
+/** A request body as recorded: a form or JSON by its fields, anything else cleaned of every known secret. */
+export function redactRequestBody(body: string, contentType: string | undefined, box: SecretBox): string {
+  if (contentType?.includes('application/x-www-form-urlencoded')) return redactForm(body, box)
+  if (contentType?.includes('json')) {
+    try {
+      return JSON.stringify(redactJson(JSON.parse(body), box))
+    } catch {}
+  }
+  return box.scrub(body)
+}
+
+/** How much of a non-JSON body the trace keeps to show a person (an HTML error page's title is enough). */
+export const TEXT_PREVIEW_CHARS = 2000
+
+export interface BodyToRecord {
+  bytes: number
+  text: string
+  json: unknown
+  contentType?: string
+  truncated: boolean
+  /** Set for an answer from a token endpoint (a realm): its status. */
+  tokenAnswerStatus?: number
+}
+
+/**
+ * A response body as the trace keeps it. From a token endpoint, a 2xx answer is a secret unless known safe: its JSON
+ * keeps only safe keys' strings, other text only an HTML page's title (a realm pointing at a login page), never the
+ * body itself (a token in a shape regprobe does not know, plain text or `{"data":{"jwt":…}}`). Its error answers are
+ * searched for the user's password, which a token server may echo.
+ */
+export function recordBody(b: BodyToRecord, box: SecretBox): RecordedBody {
+  const body: RecordedBody = {bytes: b.bytes, ...(b.contentType ? {contentType: b.contentType} : {})}
+  if (b.truncated) body.truncated = true
+  const realm = b.tokenAnswerStatus !== undefined
+  const secretAnswer = realm && b.tokenAnswerStatus! >= 200 && b.tokenAnswerStatus! < 300 && !box.disabled
+  if (b.json !== undefined) body.json = redactJson(b.json, box, {passwords: realm, tokenAnswer: secretAnswer})
+  else if (b.text && secretAnswer) body.textPreview = htmlTitleOnly(b.text, b.contentType) ?? describeRedacted(redactSecret(b.text.trim()))
+  else if (b.text) body.textPreview = box.scrub(b.text.slice(0, TEXT_PREVIEW_CHARS), {passwords: realm})
+  return body
+}
+
+function htmlTitleOnly(text: string, contentType: string | undefined): string | undefined {
+  if (!contentType?.includes('text/html')) return undefined
+  const m = /<title[^>]*>([^<]{0,200})<\/title>/i.exec(text.slice(0, 4096))
+  return m ? `<title>${m[1]}</title> (the rest of a token endpoint's 2xx page is not recorded)` : undefined
+}
+
+/** A recorded body as one line of text for a message: JSON with each redacted value as its marker. */
+export function recordedText(body: RecordedBody | undefined): string {
+  if (!body) return ''
+  if (body.json === undefined) return body.textPreview ?? ''
+  return JSON.stringify(body.json, (_k, v: unknown) => (v && typeof v === 'object' && (v as {redacted?: unknown}).redacted === true ? describeRedacted(v as Parameters<typeof describeRedacted>[0]) : v))
 }

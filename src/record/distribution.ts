@@ -84,7 +84,8 @@ async function freePort(address: string): Promise<number> {
   })
 }
 
-function configYaml(opts: {dir: string; addr: string; tls?: {cert: string; key: string}; auth: string[]}): string {
+/** The registry's config.yml (exported for tests that run it elsewhere, e.g. inside a network namespace). */
+export function configYaml(opts: {dir: string; addr: string; tls?: {cert: string; key: string}; auth: string[]}): string {
   return [
     'version: 0.1',
     'log:',

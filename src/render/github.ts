@@ -1,6 +1,10 @@
 import type {Trace} from '../trace/types.js'
+import {serverLine} from './sanitize.js'
 
-/** GitHub Actions workflow commands: https://docs.github.com/actions/reference/workflow-commands-for-github-actions */
+/**
+ * GitHub Actions workflow commands: https://docs.github.com/actions/reference/workflow-commands-for-github-actions
+ * (and the runner's ActionCommand escaping: data %25 %0D %0A; properties also %3A %2C).
+ */
 export function escapeData(s: string): string {
   return s.replace(/%/g, '%25').replace(/\r/g, '%0D').replace(/\n/g, '%0A')
 }
@@ -36,6 +40,7 @@ export function annotation(trace: Trace): string | undefined {
   const v = trace.verdict
   if (v.status === 'ok') return undefined
   const kind = v.status === 'fail' ? 'error' : 'warning'
-  const body = [v.headline, ...v.fixes.slice(0, 2).map((f) => `fix: ${f}`)].join('\n')
-  return `::${kind} title=${escapeProperty(`regprobe ${trace.command} ${trace.target} (exit ${v.code})`)}::${escapeData(body)}`
+  // Each part may quote a server: sanitized (no control character, no command of its own), then escaped as data.
+  const body = [serverLine(v.headline), ...v.fixes.slice(0, 2).map((f) => `fix: ${serverLine(f)}`)].join('\n')
+  return `::${kind} title=${escapeProperty(serverLine(`regprobe ${trace.command} ${trace.target} (exit ${v.code})`, 300))}::${escapeData(body)}`
 }

@@ -1,6 +1,7 @@
 import {Chalk, type ChalkInstance} from 'chalk'
 import Table from 'cli-table3'
 import type {Exchange, Finding, Step, Trace} from '../trace/types.js'
+import {serverLine as line, serverValue} from './sanitize.js'
 
 export interface HumanOptions {
   color: boolean
@@ -16,9 +17,11 @@ const KEY_REQUEST_HEADERS = ['authorization']
 /** Facts that are drawn as their own table, or are too bulky for the summary view. */
 const SPECIAL_FACTS = new Set(['comparison', 'rows', 'access', 'claims', 'challenges', 'items', 'pages', 'scopeParsed', 'credential', 'results'])
 const PAD = '      '
+/** Facts that are numbers of seconds (the trace keeps values; units are the renderer's). */
+const SECONDS_FACTS = new Set(['expiresIn', 'serverClockSkew', 'registryClockSkew', 'clockSkewS'])
 /** Per stage, the facts worth a line without -v (the exchange lines already show URLs and statuses). */
 const BRIEF_FACTS: Partial<Record<Step['stage'], string[]>> = {
-  probe: ['scheme', 'apiVersion', 'auth', 'realm', 'service', 'tls', 'presented', 'network', 'ratelimit-limit', 'ratelimit-remaining', 'docker-ratelimit-source', 'warning'],
+  probe: ['scheme', 'uses', 'apiVersion', 'auth', 'realm', 'service', 'tls', 'presented', 'network', 'ratelimit-limit', 'ratelimit-remaining', 'docker-ratelimit-source', 'warning'],
   challenge: ['scopes', 'tokenUrl'],
   credentials: [],
   token: ['network', 'requested', 'token', 'refreshToken', 'expiresIn', 'format', 'serverClockSkew', 'registryClockSkew'],
@@ -44,51 +47,65 @@ function plainTable(head?: string[]): Table.Table {
 
 export function renderHuman(trace: Trace, opts: HumanOptions): string {
   const {c, mark} = palette(opts.color)
-  const out: string[] = [c.bold(`regprobe ${trace.command} ${trace.target}`), '']
+  const out: string[] = [c.bold(`regprobe ${trace.command} ${line(trace.target)}`), '']
   trace.steps.forEach((s, i) => {
-    out.push(`${mark(s.status)} ${i + 1}. ${c.bold(s.stage.padEnd(11))} ${s.summary}`)
+    out.push(`${mark(s.status)} ${i + 1}. ${c.bold(s.stage.padEnd(11))} ${line(s.summary)}`)
     for (const x of s.exchanges) out.push(...renderExchange(x, opts, c))
     out.push(...renderFacts(s, opts))
     for (const f of s.findings) {
       if (f.message === s.summary) continue
       if (f.severity === 'info' && !opts.verbose) continue
-      out.push(`${PAD}${mark(f.severity)} ${f.message}${opts.verbose ? c.dim(` [${f.code}]`) : ''}`)
+      out.push(`${PAD}${mark(f.severity)} ${line(f.message)}${opts.verbose ? c.dim(` [${f.code}]`) : ''}`)
     }
     out.push('')
   })
-  const v = trace.verdict
-  const head = v.status === 'ok' ? c.green.bold('OK') : v.status === 'warn' ? c.yellow.bold('OK, with warnings') : c.red.bold('FAIL')
-  out.push(`${head} ${c.dim(`(exit ${v.code})`)}  ${v.headline}`)
-  const shownCauses = v.causes.filter((x) => x.message !== v.headline).slice(0, opts.verbose ? 10 : 2)
-  for (const cause of shownCauses) out.push(`  ${v.status === 'fail' ? 'also' : 'note'}:  ${cause.message}`)
-  for (const fix of v.fixes.slice(0, opts.verbose ? 10 : 2)) out.push(`  fix:   ${fix}`)
+  out.push(...renderVerdict(trace, opts, c))
   const requests = trace.steps.reduce((n, s) => n + s.exchanges.length, 0)
   out.push(c.dim(`  ${trace.durationMs} ms, ${requests} request${requests === 1 ? '' : 's'}${opts.verbose ? '' : '; -v shows every header and body, --json the whole trace'}`))
   return `${out.join('\n')}\n`
 }
 
+/**
+ * The verdict: the first cause and its fix; docker's own error explained (--docker-error) is what the user asked about,
+ * so it is always shown; every other cause is counted, with where to see it (-v lists all, --json has all).
+ */
+function renderVerdict(trace: Trace, opts: HumanOptions, c: ChalkInstance): string[] {
+  const v = trace.verdict
+  const head = v.status === 'ok' ? c.green.bold('OK') : v.status === 'warn' ? c.yellow.bold('OK, with warnings') : c.red.bold('FAIL')
+  const out = [`${head} ${c.dim(`(exit ${v.code})`)}  ${line(v.headline)}`]
+  const others = v.causes.filter((x) => x.message !== v.headline)
+  const first = v.status === 'fail' ? [] : others.slice(0, 1)
+  const shown = opts.verbose ? others : [...new Set([...first, ...others.filter((x) => x.code.startsWith('docker-error.'))])]
+  const fixes = opts.verbose ? v.fixes : [...new Set([...v.fixes.slice(0, 1), ...shown.map((x) => x.fix).filter((x): x is string => !!x)])]
+  for (const cause of shown) out.push(`  ${v.status === 'fail' ? 'also' : 'note'}:  ${line(cause.message)}`)
+  for (const fix of fixes) out.push(`  fix:   ${line(fix)}`)
+  const hidden = others.length - shown.length
+  if (hidden > 0) out.push(`  + ${hidden} more ${v.status === 'fail' ? 'cause' : 'note'}${hidden === 1 ? '' : 's'}: -v lists ${hidden === 1 ? 'it' : 'them'} with the fixes, --json has the whole trace`)
+  return out
+}
+
 function renderExchange(x: Exchange, opts: HumanOptions, c: ChalkInstance): string[] {
   const lines: string[] = []
   const res = x.response
-  const status = res ? `${res.status} ${res.statusText}`.trim() : c.red(x.error?.code ?? 'no answer')
+  const status = res ? line(`${res.status} ${res.statusText}`.trim(), 200) : c.red(line(x.error?.code ?? 'no answer', 100))
   const conn = x.connection
-  const connText = conn ? `, ${conn.reused ? 'reused' : 'new'} connection${conn.tlsVersion ? ` ${conn.tlsVersion}` : ''}${conn.proxy ? ` via ${conn.proxy.url} (${conn.proxy.from})` : conn.noProxy ? `, direct: ${conn.noProxy.from} has ${conn.noProxy.entry}` : ''}` : ''
-  lines.push(`${PAD}${c.bold(x.request.method)} ${x.request.url} → ${status} ${c.dim(`(${x.timing.totalMs} ms${connText})`)}`)
-  for (const [k, v] of Object.entries(x.request.headers)) if (opts.verbose || KEY_REQUEST_HEADERS.includes(k)) lines.push(`${PAD}  ${c.dim('>')} ${k}: ${v}`)
-  if (x.request.body && opts.verbose) lines.push(`${PAD}  ${c.dim('>')} ${truncate(x.request.body, 400)}`)
+  const connText = conn ? `, ${conn.reused ? 'reused' : 'new'} connection${conn.tlsVersion ? ` ${conn.tlsVersion}` : ''}${conn.proxy ? ` via ${line(conn.proxy.url)} (${conn.proxy.from})` : conn.noProxy ? `, direct: ${conn.noProxy.from} has ${conn.noProxy.entry}` : ''}` : ''
+  lines.push(`${PAD}${c.bold(line(x.request.method, 20))} ${line(x.request.url)} → ${status} ${c.dim(`(${x.timing.totalMs} ms${connText})`)}`)
+  for (const [k, v] of Object.entries(x.request.headers)) if (opts.verbose || KEY_REQUEST_HEADERS.includes(k)) lines.push(`${PAD}  ${c.dim('>')} ${line(k, 200)}: ${line(v)}`)
+  if (x.request.body && opts.verbose) lines.push(`${PAD}  ${c.dim('>')} ${line(x.request.body, 400)}`)
   if (res) {
-    for (const [k, v] of Object.entries(res.headers)) if (opts.verbose || KEY_RESPONSE_HEADERS.includes(k)) lines.push(`${PAD}  ${c.dim('<')} ${k}: ${v}`)
+    for (const [k, v] of Object.entries(res.headers)) if (opts.verbose || KEY_RESPONSE_HEADERS.includes(k)) lines.push(`${PAD}  ${c.dim('<')} ${line(k, 200)}: ${line(v)}`)
     const b = res.body
     if (b && (opts.verbose || res.status >= 400)) {
       const text = b.json !== undefined ? JSON.stringify(b.json) : b.textPreview ?? ''
-      if (text.trim()) lines.push(`${PAD}  ${c.dim('<')} ${truncate(text.trim(), opts.verbose ? 4000 : 200)}${b.truncated ? c.dim(' [truncated]') : ''}`)
+      if (text.trim()) lines.push(`${PAD}  ${c.dim('<')} ${line(text.trim(), opts.verbose ? 4000 : 200)}${b.truncated ? c.dim(' [truncated]') : ''}`)
     }
   }
   if (conn?.certificate && (opts.verbose || !conn.reused)) {
     const cert = conn.certificate
-    lines.push(`${PAD}  ${c.dim('tls')} ${conn.tlsVersion ?? ''}${conn.alpn ? ` alpn=${conn.alpn}` : ''}; subject ${cert.subject}; issuer ${cert.issuer}; until ${cert.validTo.slice(0, 10)}`)
+    lines.push(`${PAD}  ${c.dim('tls')} ${conn.tlsVersion ?? ''}${conn.alpn ? ` alpn=${conn.alpn}` : ''}; subject ${line(cert.subject, 300)}; issuer ${line(cert.issuer, 300)}; until ${line(cert.validTo.slice(0, 10), 20)}`)
   }
-  if (x.error && res) lines.push(`${PAD}  ${c.red('error')} ${x.error.message}`)
+  if (x.error && res) lines.push(`${PAD}  ${c.red('error')} ${line(x.error.message)}`)
   return lines
 }
 
@@ -103,31 +120,32 @@ function renderFacts(s: Step, opts: HumanOptions): string[] {
     if ((k === 'serverClockSkew' || k === 'registryClockSkew') && !opts.verbose && Math.abs(Number.parseInt(String(v), 10)) <= 2) continue
     if (k === 'network' && typeof v === 'object') {
       const n = v as {host: string; lookup?: string; ipv4?: string; ipv6?: string}
-      kv.push(['network:', n.lookup ? `${n.host}: lookup ${n.lookup}` : `${n.host}: IPv4 ${n.ipv4}; IPv6 ${n.ipv6}`])
+      kv.push(['network:', line(n.lookup ? `${n.host}: lookup ${n.lookup}` : `${n.host}: IPv4 ${n.ipv4}; IPv6 ${n.ipv6}`)])
       continue
     }
     if (SPECIAL_FACTS.has(k) && !opts.verbose) continue
     if (!opts.verbose && typeof v === 'object' && JSON.stringify(v).length > 160) continue
-    kv.push([`${k}:`, formatValue(v)])
+    if (k === 'expiresInAbsent' || k === 'jwtHeader') continue
+    kv.push([`${line(k, 100)}:`, line(SECONDS_FACTS.has(k) && typeof v === 'number' ? `${v} s${k === 'expiresIn' && f.expiresInAbsent ? ' (absent: clients assume 60 s)' : ''}` : formatValue(v))])
   }
-  if (f.claims && typeof f.claims === 'object') kv.push(['claims:', claimsLine(f.claims as Record<string, unknown>)])
+  if (f.claims && typeof f.claims === 'object') kv.push(['claims:', line(claimsLine(f.claims as Record<string, unknown>))])
   if (kv.length) out.push(indent(kv.toString()))
   if (Array.isArray(f.comparison) && f.comparison.length) {
     const t = plainTable(['resource', 'requested', 'granted', 'missing'])
     for (const r of f.comparison as Array<{type: string; name: string; requested: string[]; granted: string[]; missing: string[]}>) {
-      t.push([`${r.type}:${r.name}`, r.requested.join(',') || '-', r.granted.join(',') || '(nothing)', r.missing.join(',') || '-'])
+      t.push([`${r.type}:${r.name}`, r.requested.join(',') || '-', r.granted.join(',') || '(nothing)', r.missing.join(',') || '-'].map((cell) => line(cell, 300)))
     }
     out.push(indent(t.toString()))
   }
   if (Array.isArray(f.items) && f.items.length) {
     const items = f.items as string[]
-    const shown = opts.verbose ? items : items.slice(0, MAX_ITEMS_SHOWN)
+    const shown = (opts.verbose ? items : items.slice(0, MAX_ITEMS_SHOWN)).map((item) => serverValue(item, 300))
     out.push(indent(shown.join('\n')))
     if (shown.length < items.length) out.push(`${PAD}… and ${items.length - shown.length} more (--json or -v lists all)`)
   }
   if (Array.isArray(f.rows) && f.rows.length) {
     const t = plainTable(['where', 'result', 'why'])
-    for (const r of f.rows as Array<{place: string; outcome: string; reason: string}>) t.push([truncate(r.place, 70), r.outcome, truncate(r.reason, 100)])
+    for (const r of f.rows as Array<{place: string; outcome: string; reason: string}>) t.push([line(r.place, 70), line(r.outcome, 40), line(r.reason, 100)])
     out.push(indent(t.toString()))
   }
   return out
@@ -146,10 +164,6 @@ export function formatValue(v: unknown): string {
   if (typeof v === 'number' || typeof v === 'boolean') return String(v)
   if (Array.isArray(v) && v.every((x) => typeof x === 'string')) return v.join(' ')
   return JSON.stringify(v)
-}
-
-function truncate(s: string, n: number): string {
-  return s.length > n ? `${s.slice(0, n)}…` : s
 }
 
 function indent(s: string): string {

@@ -1,6 +1,6 @@
 import {parseWWWAuthenticate, pickChallenge} from '../auth/challenge.js'
 import type {HttpResult} from '../http/client.js'
-import {describeRateLimit} from '../diagnosis/rate-limit.js'
+import {exhaustedFinding, rateLimitedFinding} from '../diagnosis/rate-limit.js'
 import type {ImageReference} from '../reference.js'
 import {ExitCode, type Exchange, type Finding, type Step} from '../trace/types.js'
 import {dockerStyle, registryErrors, skipped, step, type StageContext} from './context.js'
@@ -69,31 +69,25 @@ export async function accessStage(ctx: StageContext, input: AccessInput): Promis
         if (g.status === r.status) r = g
       }
       const o = judge(r, 'pull', input)
+      if (r.status === 404) {
+        const {listTags, notFoundFinding} = await import('./not-found.js')
+        const t = await listTags(ctx, input.baseUrl, ref.repository, auth)
+        exchanges.push(...t.exchanges)
+        o.finding = notFoundFinding({ref, said: dockerStyle(registryErrors(r)), tags: t.answer, pushing: input.actions.includes('push')})
+      }
       outcomes.push(o)
       if (o.finding) findings.push(o.finding)
       const h = r.headers
       if (h) {
         const rl: Record<string, string> = {}
         for (const n of ['ratelimit-limit', 'ratelimit-remaining', 'docker-ratelimit-source']) if (h.get(n)) rl[n] = h.get(n)!
-        if (Object.keys(rl).length) {
-          facts.rateLimit = rl
-          const rem = /^(\d+)(?:;w=(\d+))?/.exec(rl['ratelimit-remaining'] ?? '')
-          if (rem && Number(rem[1]) === 0 && r.status !== 429) findings.push({code: 'access.rate-limit.exhausted', severity: 'warn', message: `no pulls left in this window${rem[2] ? ` (${Math.round(Number(rem[2]) / 3600)} h)` : ''}: the next GET of a manifest will be refused`, fix: 'Authenticate (higher limits), wait for the window to reset, or use a pull-through mirror.'})
-        }
+        if (Object.keys(rl).length) facts.rateLimit = rl
+        const exhausted = r.status === 200 ? exhaustedFinding(h, input.anonymous, ctx.now()) : undefined
+        if (exhausted) findings.push(exhausted)
         if (h.get('docker-content-digest')) facts.digest = h.get('docker-content-digest')
         if (h.get('content-type') && r.status === 200) facts.mediaType = h.get('content-type')
       }
-      if (o.ok && input.blob) {
-        const {blobCheck} = await import('./blob.js')
-        const b = await blobCheck(ctx, {baseUrl: input.baseUrl, repository: ref.repository, reference: ref.reference, accept: MANIFEST_ACCEPT, authorization: input.authorization})
-        exchanges.push(...b.exchanges)
-        Object.assign(facts, b.facts)
-        findings.push(...b.findings)
-        if (b.findings.some((f) => f.severity === 'error')) {
-          o.ok = false
-          o.finding = b.findings.find((f) => f.severity === 'error')
-        }
-      }
+      if (o.ok && input.blob) await blob(ctx, input, o, {exchanges, findings, facts})
     } else if (action === 'push') {
       const r = await ctx.http.send({method: 'POST', url: `${input.baseUrl}/v2/${ref.repository}/blobs/uploads/`, headers: {'content-length': '0', ...auth}})
       exchanges.push(...r.exchanges)
@@ -133,6 +127,25 @@ export async function accessStage(ctx: StageContext, input: AccessInput): Promis
   return {step: step('access', summary, facts, exchanges, findings), outcomes}
 }
 
+/**
+ * doctor --blob: fetch a blob as a pull does. A 429 there is the pull budget itself (it replaces the HEAD's
+ * "no pulls left", which only predicted it); any error decides the pull's outcome.
+ */
+async function blob(ctx: StageContext, input: AccessInput, o: AccessOutcome, into: {exchanges: Exchange[]; findings: Finding[]; facts: Record<string, unknown>}): Promise<void> {
+  const {blobCheck} = await import('./blob.js')
+  const {ref} = input
+  const b = await blobCheck(ctx, {baseUrl: input.baseUrl, repository: ref.repository, reference: ref.reference, accept: MANIFEST_ACCEPT, authorization: input.authorization, anonymous: input.anonymous})
+  into.exchanges.push(...b.exchanges)
+  Object.assign(into.facts, b.facts)
+  const error = b.findings.find((f) => f.severity === 'error')
+  if (error?.code === 'access.rate-limited') into.findings.splice(0, into.findings.length, ...into.findings.filter((f) => f.code !== 'access.rate-limit.exhausted'))
+  into.findings.push(...b.findings)
+  if (error) {
+    o.ok = false
+    o.finding = error
+  }
+}
+
 function judge(r: HttpResult, action: 'pull' | 'push', input: AccessInput): AccessOutcome {
   if (r.failure && !r.status) return {action, ok: false, finding: transportFinding('access', r.failure)}
   const status = r.status!
@@ -164,17 +177,7 @@ function judge(r: HttpResult, action: 'pull' | 'push', input: AccessInput): Acce
   } else if (status === 404) {
     f = {code: `access.${action}.not-found`, severity: 'error', exitCode: ExitCode.NOT_FOUND, message: `${repo}:${input.ref.reference} not found (404${said ? `: ${said}` : ''})`, fix: 'Check the repository name and tag (docker.io official images live under library/).'}
   } else if (status === 429) {
-    const limit = describeRateLimit(r.headers!, Date.now())
-    const wait = limit.retryAfterS === undefined ? 'Wait for the window to reset' : `Wait ${limit.retryAfterS} s (Retry-After)`
-    f = {
-      code: 'access.rate-limited',
-      severity: 'error',
-      exitCode: ExitCode.RATE_LIMITED,
-      message: `rate limited (429${said ? `: ${said}` : ''})${limit.text ? `; ${limit.text}` : ''}${anon ? '; this request was anonymous' : ''}`,
-      fix: anon || limit.byAddress
-        ? `${wait}, or authenticate: an account gets its own, higher limit instead of sharing this address's; a pull-through mirror also helps.`
-        : `${wait}, or use a pull-through mirror; a higher plan raises the account's limit.`,
-    }
+    f = rateLimitedFinding(r.headers!, said, anon, Date.now())
   } else if (headersTooLarge(r)) {
     // Go's net/http answers 431 past 1 MB of headers; nginx answers 400 "Request Header Or Cookie Too Large" past
     // its large_client_header_buffers (8 KB a line by default), and a token with many scopes can pass that.

@@ -1,6 +1,8 @@
 import type {HttpResult} from '../http/client.js'
 import {ExitCode, type Exchange, type Finding} from '../trace/types.js'
 import {transportFinding} from './transport-finding.js'
+import {rateLimitedFinding} from '../diagnosis/rate-limit.js'
+import {dockerStyle, registryErrors} from './context.js'
 import type {StageContext} from './context.js'
 import {hostOfUrl} from '../http/hosts.js'
 
@@ -17,6 +19,7 @@ export interface BlobInput {
   reference: string
   accept: string
   authorization?: string
+  anonymous?: boolean
 }
 
 export interface BlobResult {
@@ -41,6 +44,11 @@ export async function blobCheck(ctx: StageContext, input: BlobInput): Promise<Bl
   if (manifest.status === 200 && child) manifest = await get(`manifests/${child.digest as string}`, input.accept)
   const body = manifest.json as {config?: {digest?: unknown}; layers?: Array<{digest?: unknown}>} | undefined
   const digest = [body?.config?.digest, ...(body?.layers ?? []).map((l) => l.digest)].find((d): d is string => typeof d === 'string')
+  if (manifest.status === 429) {
+    // The GET counts against the pull budget where the HEAD did not: this is the refusal docker's pull gets.
+    findings.push(rateLimitedFinding(manifest.headers!, dockerStyle(registryErrors(manifest)), input.anonymous ?? false, ctx.now()))
+    return {facts, findings, exchanges}
+  }
   if (manifest.status !== 200 || !digest) {
     findings.push({code: 'access.blob.no-manifest', severity: 'warn', message: `no blob to fetch: the manifest GET answered ${manifest.status ?? manifest.failure?.code}${manifest.status === 200 ? ' without a config or layer digest' : ''}`})
     return {facts, findings, exchanges}

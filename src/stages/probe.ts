@@ -5,10 +5,14 @@ import type {RegistryAddress} from '../reference.js'
 import {ExitCode, type Exchange, type Finding, type Step} from '../trace/types.js'
 import {dockerStyle, htmlTitle, isHtml, registryErrors, step, type StageContext} from './context.js'
 import {transportFinding} from './transport-finding.js'
+import {hostViewOf} from '../hostview/attach.js'
+import type {HostView} from '../hostview/types.js'
 
 export interface ProbeOptions {
   /** --plain-http: speak HTTP to any host (and allow credentials over it). */
   plainHttp?: boolean
+  /** What the failing client would use (certs.d, insecure list); by default the view the client was built from. */
+  view?: HostView
 }
 
 export interface ProbeResult {
@@ -29,17 +33,22 @@ export interface ProbeResult {
   clockSkewS?: number
 }
 
-/** Docker's order: the scheme the user named, else HTTPS, and for loopback hosts HTTP after a failed HTTPS. */
+/**
+ * Docker's order: the scheme the user named, else HTTPS, and for an insecure registry (in the client's view; without
+ * one, docker's default 127.0.0.0/8 and localhost) HTTP after a failed HTTPS. A secure registry never falls back.
+ */
 export function schemesFor(registry: RegistryAddress, opts: ProbeOptions): Array<'http' | 'https'> {
   if (registry.scheme) return [registry.scheme]
   if (opts.plainHttp) return ['http']
-  return registry.isLoopback ? ['https', 'http'] : ['https']
+  const insecure = opts.view ? opts.view.scheme.insecure : registry.isLoopback
+  return insecure ? ['https', 'http'] : ['https']
 }
 
 export async function probe(ctx: StageContext, registry: RegistryAddress, opts: ProbeOptions = {}): Promise<{step: Step; result: ProbeResult}> {
   const exchanges: Exchange[] = []
+  const view = opts.view ?? hostViewOf(ctx.http)
   const findings: Finding[] = []
-  const schemes = schemesFor(registry, opts)
+  const schemes = schemesFor(registry, {...opts, view})
   let r: HttpResult | undefined
   let scheme: 'http' | 'https' = schemes[0]!
   let firstFailure: TransportFailure | undefined
@@ -56,12 +65,13 @@ export async function probe(ctx: StageContext, registry: RegistryAddress, opts: 
   r = r!
   const result: ProbeResult = {challenges: [], problems: [], fellBackToHttp: false}
   const facts: Record<string, unknown> = {url: `${scheme}://${registry.host}/v2/`, scheme}
+  const {addView, fixWithView} = await viewHelpers(view)
 
   if (r.failure && !r.status) {
     // Name the HTTPS failure when both schemes failed: it is what docker would report, and it is the likelier cause.
     // A TLS failure on HTTPS is the cause even when plain HTTP then fails too (a TLS port hangs up on plain HTTP).
     const decisive = firstFailure && schemes.length > 1 && firstFailure.code !== 'refused' && firstFailure.code !== 'dns' && (r.failure.code === 'refused' || r.failure.code === 'reset' || firstFailure.exitCode === ExitCode.TLS) ? firstFailure : r.failure
-    findings.push(transportFinding('probe', decisive))
+    findings.push(fixWithView(transportFinding('probe', decisive)))
     result.failure = decisive
     facts.error = decisive.code
     // A connection that failed fast (refused, unreachable): show each address family on its own, since fetch tries
@@ -84,6 +94,7 @@ export async function probe(ctx: StageContext, registry: RegistryAddress, opts: 
       facts.network = path.network
       findings.push(...path.findings)
     }
+    addView(facts, findings)
     return {step: step('probe', decisive.message, facts, exchanges, findings), result}
   }
 
@@ -101,8 +112,8 @@ export async function probe(ctx: StageContext, registry: RegistryAddress, opts: 
     findings.push({
       code: 'probe.fallback-http',
       severity: 'info',
-      message: `HTTPS failed (${firstFailure.message}); plain HTTP answered, as docker tries for loopback registries`,
-      fix: 'Name the scheme (http://host:port) to skip the HTTPS attempt; docker needs the host in "insecure-registries" unless it is 127.0.0.0/8 or ::1.',
+      message: `HTTPS failed (${firstFailure.message}); plain HTTP answered, as ${view ? `${view.client} does for an insecure registry (${view.scheme.why})` : 'docker tries for loopback registries'}`,
+      fix: view ? 'Name the scheme (http://host:port) to skip the HTTPS attempt.' : 'Name the scheme (http://host:port) to skip the HTTPS attempt; docker needs the host in "insecure-registries" unless it is in 127.0.0.0/8.',
     })
   }
   Object.assign(facts, {status, apiVersion: result.apiVersion ?? null})
@@ -135,7 +146,7 @@ export async function probe(ctx: StageContext, registry: RegistryAddress, opts: 
     const f: TransportFailure = firstFailure
       ? {...firstFailure, message: `${firstFailure.message} (plain HTTP on the same port answers that it speaks TLS)`}
       : {code: 'http.tls-port', exitCode: ExitCode.TLS, message: `${registry.host} speaks TLS on this port, but plain HTTP was sent`}
-    findings.push(transportFinding('probe', f))
+    findings.push(fixWithView(transportFinding('probe', f)))
     result.failure = f
     summary = f.message
   } else if (status === 200 || status === 401) {
@@ -187,8 +198,28 @@ export async function probe(ctx: StageContext, registry: RegistryAddress, opts: 
     findings.push({code: 'probe.unexpected-status', severity: 'error', exitCode: ExitCode.PROTOCOL, message: summary})
   }
   if (r.failure && !result.failure) {
-    findings.push(transportFinding('probe', r.failure))
+    findings.push(fixWithView(transportFinding('probe', r.failure)))
     result.failure = r.failure
   }
+  addView(facts, findings)
   return {step: step('probe', summary, facts, exchanges, findings), result}
+}
+
+/** The host view's facts and findings, and its say on the fixes; nothing (and nothing loaded) without a view. */
+async function viewHelpers(view: HostView | undefined): Promise<{addView: (facts: Record<string, unknown>, findings: Finding[]) => void; fixWithView: (f: Finding) => Finding}> {
+  if (!view) return {addView: () => {}, fixWithView: (f) => f}
+  const d = await import('../hostview/describe.js')
+  return {
+    addView(facts, findings) {
+      const line = d.viewLine(view)
+      if (line) facts.uses = line
+      facts.hostView = d.viewFacts(view)
+      findings.push(...d.viewFindings(view))
+    },
+    fixWithView(f) {
+      if (f.code === 'probe.tls.unknown-ca') return {...f, fix: d.unknownCaFix(view, view.overrides.some((o) => o.startsWith('--ca-cert')))}
+      if (f.code === 'probe.tls.plain-http-port') return {...f, fix: view.scheme.insecure ? `This port speaks plain HTTP: name it http://${view.registry}, or leave the scheme out (${view.client} already treats it as insecure: ${view.scheme.why}).` : d.plainHttpFix(view)}
+      return f
+    },
+  }
 }

@@ -5,7 +5,7 @@ import {exchangeToken, MIN_TOKEN_LIFETIME_S, type TokenExchange, type TokenGrant
 import type {Credential} from '../credentials/types.js'
 import {describeRedacted, redactSecret} from '../http/redact.js'
 import type {RegistryAddress} from '../reference.js'
-import {ExitCode, type Exchange, type Finding, type Step} from '../trace/types.js'
+import {ExitCode, type Exchange, type Finding, type Step, type TokenFacts} from '../trace/types.js'
 import {dockerStyle, htmlTitle, isHtml, registryErrors, skipped, step, type StageContext} from './context.js'
 import {transportFinding} from './transport-finding.js'
 import {unbracket} from '../http/hosts.js'
@@ -176,7 +176,9 @@ function analyse(ctx: StageContext, input: TokenStageInput, result: TokenStageRe
   }
   if (resp) {
     facts.field = resp.field
-    facts.expiresIn = resp.expiresInRaw === undefined ? `${resp.expiresIn} s (absent: clients assume 60 s)` : `${resp.expiresInRaw} s`
+    // Values, not display text: seconds as a number; whether the server left it out (clients then assume 60 s).
+    const lifetime: TokenFacts = {expiresIn: resp.expiresInRaw ?? resp.expiresIn, ...(resp.expiresInRaw === undefined ? {expiresInAbsent: true} : {})}
+    Object.assign(facts, lifetime)
     if (resp.issuedAt) facts.issuedAt = resp.issuedAt
     if (resp.refreshToken) facts.refreshToken = describeRedacted(redactSecret(resp.refreshToken))
     if (resp.fieldsDiffer) findings.push({code: 'token.fields-differ', severity: 'warn', message: '"token" and "access_token" differ; the spec says they should be equal (regprobe uses "token", as docker does)'})
@@ -188,7 +190,7 @@ function analyse(ctx: StageContext, input: TokenStageInput, result: TokenStageRe
   const dateHeader = ex?.results.at(-1)?.headers?.get('date')
   const issuerSkew = dateHeader ? Math.round(Date.parse(dateHeader) / 1000 - nowS) : Number.NaN
   if (Number.isFinite(issuerSkew)) {
-    facts.serverClockSkew = `${issuerSkew} s`
+    facts.serverClockSkew = issuerSkew
     if (Math.abs(issuerSkew) > CLOCK_SKEW_WARN_S) findings.push({code: 'clock.skew.token-server', severity: 'warn', message: `this machine's clock is ${Math.abs(issuerSkew)} s ${issuerSkew > 0 ? 'behind' : 'ahead of'} the token server's`, fix: 'Sync the clock (NTP): tokens are checked against exp/nbf with little leeway.', evidence: 'token response Date header'})
   }
   // The registry's clock is the one that judges the token (failure-stories.md §11): a token server ahead of the
@@ -196,7 +198,7 @@ function analyse(ctx: StageContext, input: TokenStageInput, result: TokenStageRe
   // Measured when each answer arrived: the seconds between the probe and the token response are not skew.
   const registrySkew = input.registryClockSkewS ?? Number.NaN
   if (Number.isFinite(registrySkew)) {
-    facts.registryClockSkew = `${registrySkew} s`
+    facts.registryClockSkew = registrySkew
     if (Number.isFinite(issuerSkew) && Math.abs(issuerSkew - registrySkew) > CLOCK_SKEW_WARN_S) {
       const apart = issuerSkew - registrySkew
       findings.push({
@@ -218,6 +220,7 @@ function analyse(ctx: StageContext, input: TokenStageInput, result: TokenStageRe
   } else {
     const {header, claims} = decoded
     facts.format = `JWT alg=${header.alg ?? '?'}${header.kid ? ' kid' : ''}${header.hasX5c ? ' x5c' : ''}${header.hasJwk ? ' jwk' : ''}`
+    facts.jwtHeader = {alg: header.alg ?? null, kid: header.kid ?? null, x5c: header.hasX5c, jwk: header.hasJwk} satisfies TokenFacts['jwtHeader']
     facts.claims = {iss: claims.iss, sub: claims.sub, aud: claims.aud, exp: claims.exp, nbf: claims.nbf, iat: claims.iat, jti: claims.jti}
     facts.access = claims.access ?? null
     const service = input.challenge?.service
@@ -268,7 +271,7 @@ function analyse(ctx: StageContext, input: TokenStageInput, result: TokenStageRe
             severity: 'error',
             exitCode: result.anonymous ? ExitCode.AUTHENTICATION : ExitCode.DENIED,
             message: `asked for ${m.requested.join(',')} on ${m.type}:${m.name}, granted ${m.granted.length ? m.granted.join(',') : 'nothing'}: ${m.missing.join(',')} missing`,
-            fix: m.missing.includes('push') ? 'The account may pull but not push here: ask for write access, or use a token with write scope.' : 'The account lacks these rights on the repository.',
+            fix: result.anonymous ? `The request was anonymous, and the repository is private or does not exist: log in with an account that may ${m.missing.join(',')} it, and check the name.` : m.missing.includes('push') ? 'The account may pull but not push here: ask for write access, or use a token with write scope.' : 'The account lacks these rights on the repository.',
             evidence: 'claim access',
           })
         }

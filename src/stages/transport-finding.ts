@@ -2,7 +2,7 @@ import type {TransportFailure} from '../http/failure.js'
 import type {Finding} from '../trace/types.js'
 
 /** What to do about each way a request can fail before HTTP: one sentence a person can act on. */
-const FIXES: Record<string, string> = {
+export const TRANSPORT_FIXES: Record<string, string> = {
   dns: 'Check the host name for typos; if it is internal, check this machine\'s DNS or VPN (and that a proxy is set if one is required).',
   refused: 'Check the port and that the registry is running; a registry on 443 may not listen on 5000 or the reverse.',
   timeout: 'A firewall may drop the packets, or a proxy is needed (HTTPS_PROXY); raise --timeout if the registry is merely slow.',
@@ -30,7 +30,7 @@ export function transportFinding(stage: string, f: TransportFailure, evidence?: 
     code: `${stage}.${f.code}`,
     severity: 'error',
     message: f.message,
-    fix: f.fix ?? FIXES[f.code] ?? FIXES.other,
+    fix: f.fix ?? TRANSPORT_FIXES[f.code] ?? TRANSPORT_FIXES.other,
     exitCode: f.exitCode,
     ...(evidence ? {evidence} : {}),
   }

@@ -111,6 +111,34 @@ export interface Exchange {
   error?: { code: string; message: string }
 }
 
+/**
+ * Facts of the token step, as values (the renderer formats units): seconds as numbers, flags as booleans, times as
+ * ISO 8601 strings. Step.facts stays a record so every stage can add facts; these are the token step's typed ones.
+ */
+export interface TokenFacts {
+  method?: string
+  realm?: string
+  service?: string
+  /** Seconds the token lives, from expires_in (60 when the server sent none: see expiresInAbsent). */
+  expiresIn?: number
+  expiresInAbsent?: boolean
+  /** issued_at as the server sent it (RFC 3339). */
+  issuedAt?: string
+  /** Seconds the token server's / registry's Date header is ahead of this machine's clock (negative: behind). */
+  serverClockSkew?: number
+  registryClockSkew?: number
+  /** The JWT header (undefined for an opaque token): the key the registry must trust (alg, kid, x5c or jwk). */
+  jwtHeader?: {alg: string | null; kid: string | null; x5c: boolean; jwk: boolean}
+}
+
+/** A registry's error answer: the OCI `errors[]` as sent (code, message, detail) and the raw body. */
+export interface RegistryErrorAnswer {
+  status: number
+  errors: Array<{code: string; message: string; detail?: unknown}>
+  /** The body as received (capped), for answers that are not the OCI shape. */
+  body?: string
+}
+
 export interface Step {
   stage: StageName
   status: StepStatus

@@ -11,7 +11,7 @@ import {fileURLToPath} from 'node:url'
 import {parse as oclifParse} from '@oclif/core/parser'
 import fc from 'fast-check'
 import type {ArgDef, FlagDef} from '../../src/cli/define.js'
-import {parseArgv} from '../../src/cli/parse.js'
+import {parseArgv, withoutValue} from '../../src/cli/parse.js'
 
 interface CommandClass {
   flags?: Record<string, FlagDef>
@@ -35,11 +35,18 @@ type Outcome = {ok: true; flags: unknown; args: unknown; argv: unknown} | {ok: f
  */
 const normalize = (s: string) => s.replaceAll(/\u001B\[[0-9;]*m/g, '').replaceAll(/\n {4,}/g, ' ')
 
-/** regprobe leaves an unknown flag's value out of the message (it may be a mistyped password); oclif repeats it. */
+/**
+ * regprobe leaves an unknown flag's value out of the message (it may be a mistyped password, or one glued to a short
+ * flag: -pPASSWORD); oclif repeats it. And it counts unexpected arguments instead of listing them (`login HOST alice
+ * PASSWORD`): the two messages compare by their first words (the exact text is tested below).
+ */
 function withoutUnknownValues(o: Outcome): Outcome {
-  if (o.ok || !o.message.startsWith('Nonexistent flag')) return o
+  if (o.ok) return o
   const [line, ...rest] = o.message.split('\n')
-  return {ok: false, message: [line!.replaceAll(/(^|: |, )(-[^=,\s]*=)[^,]+/g, '$1$2…'), ...rest].join('\n')}
+  if (o.message.startsWith('Unexpected argument')) return {ok: false, message: [line!.replace(/^(Unexpected arguments?): .*$/s, '$1'), ...rest].join('\n')}
+  if (!o.message.startsWith('Nonexistent flag')) return o
+  const [head, list] = [line!.slice(0, line!.indexOf(': ') + 2), line!.slice(line!.indexOf(': ') + 2)]
+  return {ok: false, message: [`${head}${list.split(', ').map(withoutValue).join(', ')}`, ...rest].join('\n')}
 }
 
 async function viaOclif(cmd: CommandClass, argv: string[]): Promise<Outcome> {
@@ -102,7 +109,7 @@ describe('the command-line parser agrees with oclif\'s on every command', () => 
         const stand = (a: string) => PROTOTYPE_FLAGS.reduce((x, p, i) => (x === p || x.startsWith(`${p}=`) ? `--zz-unknown-${i}${x.slice(p.length)}` : x), a)
         const back = (o: Outcome): Outcome => JSON.parse(PROTOTYPE_FLAGS.reduce((t, p, i) => t.replaceAll(`--zz-unknown-${i}`, p), JSON.stringify(o)))
         const [theirs, ours] = await Promise.all([viaOclif(cmd, argv.map(stand)), viaOurs(cmd, argv)])
-        assert.deepEqual(ours, withoutUnknownValues(back(theirs)), `argv ${JSON.stringify(argv)}`)
+        assert.deepEqual(withoutUnknownValues(ours), withoutUnknownValues(back(theirs)), `argv ${JSON.stringify(argv)}`)
       }
       // The shapes people type most, then random ones.
       for (const argv of [[], ['alpine'], ['alpine', '--json'], ['--json', 'alpine', 'extra'], ['alpine', '-v', '--timeout', '5s'], ['alpine', '--', '--json']]) await agree(argv)
@@ -120,6 +127,23 @@ describe('what oclif does and regprobe deliberately does not', () => {
     })
   })
 
+
+  it('a value glued to a short flag is not repeated: -pPASSWORD on a command without -p', async () => {
+    const probe = await load('probe')
+    await assert.rejects(parseArgv(['alpine', '-phunter2'], {flags: {...probe.baseFlags, ...probe.flags}, args: probe.args}), (error: Error) => {
+      assert.equal(error.message.split('\n')[0], 'Nonexistent flag: -p…')
+      return true
+    })
+  })
+
+  it('unexpected arguments are counted, not listed: login HOST alice PASSWORD', async () => {
+    const login = await load('login')
+    await assert.rejects(parseArgv(['registry.example', 'alice', 'hunter2'], {flags: login.flags, args: login.args, strict: login.strict}), (error: Error) => {
+      assert.match(error.message.split('\n')[0]!, /^Unexpected arguments: 2 more than this command takes \(REGISTRY\)/)
+      assert.ok(!error.message.includes('hunter2') && !error.message.includes('alice'), error.message)
+      return true
+    })
+  })
 
   // In-process, nothing is piped here: this pins the default the argument gets instead. The CLI with a password
   // really piped in is test/hostile/usage.test.ts ("a missing REF with a password piped in …").

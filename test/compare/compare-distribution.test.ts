@@ -32,7 +32,11 @@ describe('compare over three real docker-registry instances (open, htpasswd, tok
     const row = (label: string) => r.stdout.split('\n').find((l) => l.startsWith(`│ ${label}`)) ?? ''
     assert.match(row('auth scheme'), /none \(open.*│ Basic .*│ Bearer \(token\)/)
     assert.match(row('API version header'), /registry\/2\.0.*registry\/2\.0.*registry\/2\.0/)
-    assert.match(row('realm host'), /n\/a .*│ n\/a .*│ 127\.0\.0\.1:\d+ \(same host, othe/)
+    // Cells wrap at word boundaries: "(same host," ends the line, "other port)" starts the next one.
+    assert.match(row('realm host'), /n\/a .*│ n\/a .*│ 127\.0\.0\.1:\d+ \(same host, +│/)
+    // The realm's whole URL, path included, wrapped after a separator.
+    const realm = r.stdout.slice(r.stdout.indexOf('│ realm  '), r.stdout.indexOf('│ realm host'))
+    assert.match(realm, /http:\/\/[\s\S]*127\.0\.0\.1:\d+\/token/)
   })
 
   it('--json gives the same as data, with every registry\'s trace', async () => {

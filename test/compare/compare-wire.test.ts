@@ -67,6 +67,9 @@ describe('compare over nock\'d Docker Hub, Quay and ghcr.io', () => {
     assert.equal(hub!.apiVersion, 'registry/2.0')
     assert.equal(hub!.scheme, 'Bearer (token)')
     assert.equal(hub!.realmHost, 'auth.docker.io (other host)')
+    // The full URL: the path is what differs between registries (issue 14 item 9).
+    assert.equal(hub!.realm, 'https://auth.docker.io/token')
+    assert.equal(quay!.realm, 'https://quay.io/v2/auth')
     assert.equal(hub!.service, 'registry.docker.io')
     assert.equal(hub!.pingScope, '(none)')
     assert.equal(hub!.scope, 'repository:library/alpine:pull')

@@ -29,6 +29,7 @@ describe('saveCredentials / removeCredentials', () => {
 
   it('keeps every other field and entry, and leaves no temp file', async () => {
     const path = await sb.dockerConfig('other-fields.json')
+    const before = await mode(path)
     await saveCredentials({registry: HUB, credential: {username: 'hubuser', password: 'fixture-hub-saved'}, env: sb.env, homeDir: sb.home})
     const json = JSON.parse(await readFile(path, 'utf8'))
     assert.deepEqual(json.HttpHeaders, {'X-Meta': 'kept'})
@@ -38,7 +39,8 @@ describe('saveCredentials / removeCredentials', () => {
     assert.ok(json.auths['other.example.com'].auth)
     assert.ok(json.auths['https://index.docker.io/v1/'].auth)
     assert.deepEqual(await readdir(sb.dockerDir), ['config.json'])
-    assert.equal(await mode(path), 0o600)
+    // docker's copyFilePermissions: an existing file keeps its mode (a new one is 0600, tested above).
+    assert.equal(await mode(path), before)
   })
 
   it('an identity token is stored as identitytoken with auth = user:', async () => {

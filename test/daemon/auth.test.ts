@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict'
 import {describe, it} from 'node:test'
 import {parseAuthAnswer} from '../../src/daemon/auth.js'
-import {sha256Prefix} from '../../src/http/redact.js'
+import {fingerprint} from '../../src/http/redact.js'
 
 const sent = {username: 'alice', password: 'S3cret-pass'}
 const answer = (status: number, json: unknown) => ({status, json, text: JSON.stringify(json)})
@@ -13,7 +13,7 @@ describe('parseAuthAnswer (POST /auth)', () => {
   it('an identity token comes back redacted (opaque), with its length and hash prefix', () => {
     const token = 'refresh-abcdef-0123456789'
     const r = parseAuthAnswer(answer(200, {IdentityToken: token, Status: 'Login Succeeded'}), sent)
-    assert.deepEqual(r.identityToken, {redacted: true, kind: 'opaque', length: token.length, sha256: sha256Prefix(token)})
+    assert.deepEqual(r.identityToken, {redacted: true, kind: 'opaque', length: token.length, sha256: fingerprint(token)})
     assert.ok(!JSON.stringify(r).includes(token))
   })
   it('a JWT identity token is labelled jwt', () => {

@@ -40,6 +40,15 @@ describe('mapDockerError: docker\'s printed error → stage and cause', () => {
     {name: 'expired certificate', text: 'x509: certificate has expired or is not yet valid: current time 2026-01-02T00:00:00Z is after 2025-12-31T00:00:00Z', stage: 'tls', code: 'docker.tls.expired'},
     {name: 'certificate for another name', text: 'x509: certificate is valid for registry.other, not registry.example', stage: 'tls', code: 'docker.tls.hostname'},
     {name: 'case does not matter', text: 'DENIED: REQUESTED ACCESS TO THE RESOURCE IS DENIED', stage: 'access', code: 'docker.access.denied'},
+    // Texts of other clients and registries (src/daemon/registry-error-texts.ts), quoted in test/fixtures/explain/corpus.json.
+    {name: 'containers/image prints the denial without docker\'s "denied:" prefix', text: 'initializing source docker://tagless:test: reading manifest test in docker.io/library/tagless: requested access to the resource is denied', stage: 'access', code: 'docker.access.denied'},
+    {name: 'GHCR: the workflow token may not create an organization package', text: 'denied: installation not allowed to Create organization package', stage: 'access', code: 'docker.access.ghcr-installation', cause: /create an organization package/},
+    {name: 'GitLab wins over the generic unauthorized', text: 'Error response from daemon: Get "https://registry.gitlab.com/v2/": unauthorized: HTTP Basic: Access denied', stage: 'login', code: 'docker.login.gitlab-basic-denied'},
+    {name: 'Artifact Registry, unauthenticated, names the permission', text: 'Unauthenticated request. Unauthenticated requests do not have permission "artifactregistry.repositories.uploadArtifacts" on resource', stage: 'credentials', code: 'docker.credentials.gcp-unauthenticated', cause: /uploadArtifacts/},
+    {name: 'BuildKit: an anonymous token refused', text: 'failed to authorize: failed to fetch anonymous token: unexpected status: 401 Unauthorized', stage: 'token', code: 'docker.token.refused', cause: /anonymous token/},
+    {name: 'containerd: a bare 401 on the manifest', text: 'pulling from host registry.app.example failed with status code [manifests 1.0]: 401 Unauthorized', stage: 'credentials', code: 'docker.status.unauthorized'},
+    {name: 'containerd: a tag that does not resolve', text: 'failed to resolve reference "docker.io/library/app:9": docker.io/library/app:9: not found', stage: 'access', code: 'docker.access.tag-not-found'},
+    {name: 'an empty CI variable in the image name', text: 'unexpected status code 400 Bad Request: {"details":"invalid repository name"}', stage: 'reference', code: 'docker.reference.invalid'},
     {name: 'several errors on separate lines: the first row in table order decides', text: 'errors:\ndenied: requested access to the resource is denied\nunauthorized: authentication required\n', stage: 'access', code: 'docker.access.denied'},
   ]
   for (const c of cases) {

@@ -259,7 +259,7 @@ describe('real distribution registry: token mode with the failure switches', () 
       assert.ok(codes.includes('clock.skew.issuer-registry') && codes.includes('token.not-yet-valid-for-registry'), codes.join(', '))
       assert.ok(!codes.includes('token.not-yet-valid'), 'judged by the registry\'s clock, not only this machine\'s')
       assert.match(token.findings.find((f: {code: string}) => f.code === 'clock.skew.issuer-registry').message, /^the token server's clock is (29\d|30\d) s ahead of the registry's/)
-      assert.match(token.facts.registryClockSkew, /^-?[0-2] s$/)
+      assert.ok(Math.abs(token.facts.registryClockSkew) <= 2, String(token.facts.registryClockSkew))
     } finally {
       await real.close()
     }

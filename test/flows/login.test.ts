@@ -167,7 +167,7 @@ describe('login: docker login, judged as docker would (nock fixtures)', () => {
     assert.equal(trace.verdict.code, 0)
     assert.equal(login.identityToken, true)
     const step = trace.steps.find((s) => s.stage === 'login')!
-    assert.match(String(step.facts.identityToken), /^<redacted opaque \d+ chars sha256:[0-9a-f]{8}>$/)
+    assert.match(String(step.facts.identityToken), /^<redacted opaque \d+ chars hmac:[0-9a-f]{8}>$/)
     assert.match(String(step.facts.dockerWouldStore), /identitytoken/)
     assertNoSecrets(trace, [refresh, 's3cret'])
   })

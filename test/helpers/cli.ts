@@ -3,6 +3,8 @@ import {fileURLToPath} from 'node:url'
 
 export const REPO_ROOT = fileURLToPath(new URL('../../../', import.meta.url))
 const BIN = fileURLToPath(new URL('../../../bin/run.js', import.meta.url))
+/** A directory that does not exist: no daemon.json, no certs.d, no registries.conf. */
+export const NO_ETC = fileURLToPath(new URL('../../../test/fixtures/no-etc-here', import.meta.url))
 
 export interface CliResult {
   code: number | null
@@ -12,11 +14,14 @@ export interface CliResult {
 }
 
 /** Runs the real CLI in a child process, as a user would, with a clean environment unless told otherwise. */
-export function runCli(args: string[], opts: {stdin?: string; env?: NodeJS.ProcessEnv; timeoutMs?: number} = {}): Promise<CliResult> {
+/** `prefix`: a command that runs regprobe, e.g. nsenter into a test's network namespace (test/helpers/netns.ts). */
+export function runCli(args: string[], opts: {stdin?: string; env?: NodeJS.ProcessEnv; timeoutMs?: number; prefix?: string[]} = {}): Promise<CliResult> {
   const start = performance.now()
   return new Promise((resolve, reject) => {
-    const env: NodeJS.ProcessEnv = {PATH: process.env.PATH, HOME: process.env.HOME, NO_COLOR: '1', ...opts.env}
-    const child = spawn(process.execPath, [BIN, ...args], {env, stdio: ['pipe', 'pipe', 'pipe']})
+    // REGPROBE_ETC: the machine's /etc/docker and /etc/containers stay out of every test (a test passes its own).
+    const env: NodeJS.ProcessEnv = {PATH: process.env.PATH, HOME: process.env.HOME, NO_COLOR: '1', REGPROBE_ETC: NO_ETC, ...opts.env}
+    const [cmd, ...cmdArgs] = [...(opts.prefix ?? []), process.execPath, BIN, ...args]
+    const child = spawn(cmd!, cmdArgs, {env, stdio: ['pipe', 'pipe', 'pipe']})
     let stdout = ''
     let stderr = ''
     child.stdout.on('data', (d: Buffer) => (stdout += d.toString()))

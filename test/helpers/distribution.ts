@@ -68,7 +68,7 @@ export function requireBinary(name: string, aptPackage: string): string {
 }
 
 /** bcrypt entries, the only kind distribution's htpasswd mode reads. */
-function htpasswdFile(users: readonly SandboxUser[]): string {
+export function htpasswdFile(users: readonly SandboxUser[]): string {
   const htpasswd = requireBinary('htpasswd', 'apache2-utils')
   return users
     .map((u) => {

@@ -1,5 +1,5 @@
 import {spawn, spawnSync, type ChildProcess} from 'node:child_process'
-import {accessSync, constants, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, rmdirSync, writeFileSync} from 'node:fs'
+import {accessSync, constants, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, rmdirSync, symlinkSync, writeFileSync} from 'node:fs'
 import {request} from 'node:http'
 import {tmpdir} from 'node:os'
 import {delimiter, dirname, join} from 'node:path'
@@ -38,6 +38,13 @@ export interface StartDockerdOptions {
   insecureRegistries?: string[]
   /** Extra environment for dockerd itself (e.g. HTTPS_PROXY, which then shows in /info). */
   env?: Record<string, string>
+  /** The content of the daemon's --config-file (default `{}`): insecure-registries, registry-mirrors… */
+  daemonJson?: Record<string, unknown>
+  /**
+   * Runs dockerd through this command prefix, which must exec it in the end (e.g. nsenter into a network namespace,
+   * then unshare -m to bind a temporary certs.d over /etc/docker: see test/helpers/netns.ts).
+   */
+  wrap?: string[]
 }
 
 const INSTALL_HINT = 'install it: apt-get install -y docker.io containerd runc (as root), or bash scripts/ci-install-docker.sh'
@@ -74,8 +81,16 @@ export async function startDockerd(opts: StartDockerdOptions = {}): Promise<Dock
   const socketPath = join(dir, 'docker.sock')
   const configDir = join(dir, 'cli')
   mkdirSync(configDir)
+  // The docker CLI's PATH holds the CLI alone. On Linux, with no credsStore in config.json, the CLI picks
+  // docker-credential-pass or -secretservice as the default store when it finds one on PATH
+  // (docker/cli cli/config/credentials/default_store_linux.go); Debian's golang-docker-credential-helpers puts
+  // secretservice in /usr/bin, and without a D-Bus session `docker login` then fails with "Cannot autolaunch D-Bus
+  // without X11 $DISPLAY". The tests want the plain config file, as on a machine without the helpers.
+  const cliBin = join(dir, 'cli-bin')
+  mkdirSync(cliBin)
+  symlinkSync(cliPath, join(cliBin, 'docker'))
   // An explicit, empty daemon.json keeps the machine's /etc/docker/daemon.json out of the tests.
-  writeFileSync(join(dir, 'daemon.json'), '{}\n')
+  writeFileSync(join(dir, 'daemon.json'), `${JSON.stringify(opts.daemonJson ?? {})}\n`)
   const args = [
     '--config-file', join(dir, 'daemon.json'),
     '--iptables=false', '--ip6tables=false', '--bridge=none',
@@ -86,7 +101,8 @@ export async function startDockerd(opts: StartDockerdOptions = {}): Promise<Dock
     ...(opts.insecureRegistries ?? []).flatMap((r) => ['--insecure-registry', r]),
   ]
   const env = {...process.env, ...opts.env}
-  const proc = spawn(dockerd, args, {env, stdio: ['ignore', 'pipe', 'pipe']})
+  const [cmd, ...cmdArgs] = [...(opts.wrap ?? []), dockerd, ...args]
+  const proc = spawn(cmd!, cmdArgs, {env, stdio: ['ignore', 'pipe', 'pipe']})
   alive.add(proc)
   let log = ''
   const append = (chunk: Buffer) => {
@@ -176,7 +192,7 @@ export async function startDockerd(opts: StartDockerdOptions = {}): Promise<Dock
         // Any of these would point the CLI at another daemon or another config.
         if (v !== undefined && !/^DOCKER_(HOST|CONFIG|CONTEXT|TLS_VERIFY|CERT_PATH|TLS)$/.test(k)) cliEnv[k] = v
       }
-      Object.assign(cliEnv, {DOCKER_HOST: host, DOCKER_CONFIG: o.configDir ?? configDir, DOCKER_CLI_HINTS: 'false'}, o.env)
+      Object.assign(cliEnv, {DOCKER_HOST: host, DOCKER_CONFIG: o.configDir ?? configDir, DOCKER_CLI_HINTS: 'false', PATH: cliBin}, o.env)
       return runCli(cliPath, cliArgs, cliEnv, o.stdin, o.timeoutMs ?? CLI_TIMEOUT_MS)
     },
   }

@@ -38,9 +38,9 @@ describe('hostile input from the command line', {concurrency: CONCURRENCY}, () =
     const notPem = join(dir, 'not-a-cert.pem')
     writeFileSync(notPem, 'hello, I am not a certificate\n')
     const cases: Array<[string, RegExp]> = [
-      [join(dir, 'missing.pem'), /cannot read --ca-cert .*missing\.pem: ENOENT/],
-      [dir, /cannot read --ca-cert .*: EISDIR/],
-      [notPem, /not-a-cert\.pem holds no PEM certificate/],
+      [join(dir, 'missing.pem'), /cannot read --ca-cert .*missing\.pem: no such file or directory \(ENOENT\)/],
+      [dir, /cannot read --ca-cert .*: it is a directory/],
+      [notPem, /no certificate in .*not-a-cert\.pem/],
     ]
     const runs = await Promise.all(cases.map(([file]) => runCli(['probe', '127.0.0.1:9', '--ca-cert', file, '--json'])))
     runs.forEach((r, i) => {
@@ -68,5 +68,20 @@ describe('hostile input from the command line', {concurrency: CONCURRENCY}, () =
       assert.doesNotMatch(r.stdout + r.stderr, /hunter2/)
       assertClean(r)
     }
+  })
+
+  it('argument mistakes never echo a value that could be a password: stray positionals, a value glued to -p', async () => {
+    const runs = await Promise.all([
+      runCli(['login', 'registry.example', 'alice', 'hunter2-secret']),
+      runCli(['login', 'registry.example', 'alice', 'hunter2-secret', '--json']),
+      runCli(['probe', 'registry.example', '-phunter2-secret']),
+    ])
+    for (const r of runs) {
+      assert.equal(r.code, 2, r.stdout + r.stderr)
+      assert.doesNotMatch(r.stdout + r.stderr, /hunter2/)
+      assertClean(r)
+    }
+    assert.match(runs[0]!.stderr, /Unexpected arguments: 2 more than this command takes/)
+    assert.match(runs[2]!.stderr, /Nonexistent flag: -p…/)
   })
 })

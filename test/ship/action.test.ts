@@ -162,6 +162,28 @@ describe('action.yml run against the sandbox', () => {
     assert.ok(!r.log.includes('builder'), 'password in the log')
   })
 
+  test('a registry whose text forges a ::warning line does not change the verdict output (issue 15)', async () => {
+    const {serve} = await import('../helpers/servers.js')
+    const {bearerRegistry, bigJwt, tokenServerGiving} = await import('../helpers/hostile-servers.js')
+    const token = await tokenServerGiving(bigJwt(600, 'team/app'))
+    const inner = bearerRegistry(`http://${token.host}/token`)
+    // Synthetic, modelled on distribution's token auth: its 401 body is text a hostile registry chose.
+    const reg = await serve((req, res) => {
+      if (req.headers.authorization) return inner(req, res)
+      res.writeHead(401, {'content-type': 'text/plain', 'docker-distribution-api-version': 'registry/2.0', 'www-authenticate': `Bearer realm="http://${token.host}/token",service="hostile"${req.url === '/v2/' ? '' : ',scope="repository:team/app:pull"'}`})
+      res.end('denied\n::warning ::forged by the registry\n::stop-commands::abc\n')
+    })
+    try {
+      const r = await runAction({image: `http://${reg.host}/team/app`})
+      assert.equal(r.code, 0, r.log)
+      assert.deepEqual(r.outputs, {verdict: 'ok', 'exit-code': '0'})
+      assert.doesNotMatch(r.log, /^\s*::(warning|stop-commands)/m)
+    } finally {
+      await reg.close()
+      await token.close()
+    }
+  })
+
   test('fail: false keeps the step green and still reports the failure in the outputs', async () => {
     const r = await runAction({image: `${sb.registryHost}/team/app`, push: 'true', username: 'bob', password: 'builder', fail: 'false'})
     assert.equal(r.code, 0, r.log)

@@ -13,7 +13,7 @@ const pkg = JSON.parse(readFileSync(join(REPO_ROOT, 'package.json'), 'utf8'))
 /** What the tarball may hold: what runs, and the docs. */
 function allowed(path: string): boolean {
   return (
-    ['package.json', 'README.md', 'LICENSE', 'bin/run.js', 'oclif.manifest.json'].includes(path) ||
+    ['package.json', 'README.md', 'LICENSE', 'bin/run.js', 'oclif.manifest.json', 'schema/trace.schema.json'].includes(path) ||
     /^dist\/(src|commands)\/.+\.(js|d\.ts|js\.map)$/.test(path) ||
     /^dist\/bundle\/([^/]+\.js|package\.json)$/.test(path)
   )
@@ -24,7 +24,7 @@ describe('package.json wires the manifest into packing', () => {
     assert.match(pkg.scripts?.prepack ?? '', /npm run build && node scripts\/manifest\.js$/)
     assert.match(pkg.scripts?.postpack ?? '', /node scripts\/manifest\.js --remove/)
     const bundled = pkg.scripts?.build?.includes('scripts/bundle.js') ? ['dist/bundle'] : []
-    assert.deepEqual([...pkg.files].sort(), ['LICENSE', 'README.md', 'bin/run.js', ...bundled, 'dist/commands', 'dist/src', 'oclif.manifest.json'].sort())
+    assert.deepEqual([...pkg.files].sort(), ['LICENSE', 'README.md', 'bin/run.js', ...bundled, 'dist/commands', 'dist/src', 'oclif.manifest.json', 'schema'].sort())
   })
 })
 
@@ -43,7 +43,7 @@ describe('the packed tarball, installed globally into a clean prefix', () => {
     const stage = join(dir, 'stage')
     mkdirSync(stage)
     // Everything the checkout has that "files" must leave out comes along: dist/test, bin/dev.js, scripts.
-    for (const f of ['package.json', 'README.md', 'LICENSE', 'bin', 'dist', 'scripts']) cpSync(join(REPO_ROOT, f), join(stage, f), {recursive: true})
+    for (const f of ['package.json', 'README.md', 'LICENSE', 'bin', 'dist', 'scripts', 'schema']) cpSync(join(REPO_ROOT, f), join(stage, f), {recursive: true})
     symlinkSync(join(REPO_ROOT, 'node_modules'), join(stage, 'node_modules'), 'dir')
     await run(process.execPath, [join(REPO_ROOT, 'scripts', 'manifest.js'), stage])
     const {stdout} = await run('npm', ['pack', '--ignore-scripts', '--json', '--pack-destination', dir], {cwd: stage})
@@ -62,7 +62,7 @@ describe('the packed tarball, installed globally into a clean prefix', () => {
 
   test('holds only what runs: compiled commands and engine, bin/run.js, the manifest, README, LICENSE', () => {
     for (const f of files) assert.ok(allowed(f), `unexpected file in the tarball: ${f}`)
-    for (const f of ['bin/run.js', 'oclif.manifest.json', 'README.md', 'LICENSE', 'package.json', 'dist/commands/doctor.js', 'dist/src/index.js', 'dist/src/index.d.ts']) {
+    for (const f of ['bin/run.js', 'oclif.manifest.json', 'schema/trace.schema.json', 'README.md', 'LICENSE', 'package.json', 'dist/commands/doctor.js', 'dist/src/index.js', 'dist/src/index.d.ts']) {
       assert.ok(files.includes(f), `missing from the tarball: ${f}`)
     }
     assert.ok(!files.some((f) => f.startsWith('dist/test/') || f.startsWith('scripts/') || f === 'bin/dev.js'))
