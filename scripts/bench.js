@@ -54,8 +54,8 @@ function peakRssMiB(args) {
   })
 }
 
-async function doctorShape(target) {
-  const r = await once(process.execPath, [BIN, 'doctor', target, '--json'])
+async function doctorShape(target, extra = []) {
+  const r = await once(process.execPath, [BIN, 'doctor', target, '--json', ...extra])
   const t = JSON.parse(r.out)
   const exchanges = t.steps.flatMap((s) => s.exchanges)
   const perHost = {}
@@ -72,36 +72,63 @@ const rows = []
 const {startSandbox} = await import(dist('src/sandbox/index.js'))
 const sandbox = await startSandbox()
 const sandboxTarget = `${sandbox.registryUrl}/library/hello`
-// The floor of any fetch-based diagnosis: the same three requests (ping, token, manifest HEAD) with bare fetch and
-// nothing else. What doctor takes beyond this is regprobe's own; the rest is Node and its built-in fetch.
-const floorScript = `
+// The floors the transport was chosen by (issue 17): the same three requests (ping, token, manifest HEAD) with
+// nothing else, through each stack a Node CLI can use: node:http with a keep-alive Agent (regprobe's transport),
+// the global fetch (Node's bundled undici), and the undici package. What doctor takes beyond its floor is its own.
+const pull = (get) => `
 const [reg, realm, service] = process.argv.slice(1)
-const ping = await fetch(reg + '/v2/'); await ping.arrayBuffer()
-const t = await fetch(realm + '?service=' + encodeURIComponent(service) + '&scope=repository:library/hello:pull'); const {token} = await t.json()
-const m = await fetch(reg + '/v2/library/hello/manifests/latest', {method: 'HEAD', headers: {authorization: 'Bearer ' + token, accept: 'application/vnd.oci.image.manifest.v1+json'}}); await m.arrayBuffer()
+${get}
+const ping = await get(reg + '/v2/')
+const t = await get(realm + '?service=' + encodeURIComponent(service) + '&scope=repository:library/hello:pull')
+const {token} = JSON.parse(t.body)
+const m = await get(reg + '/v2/library/hello/manifests/latest', 'HEAD', {authorization: 'Bearer ' + token, accept: 'application/vnd.oci.image.manifest.v1+json'})
 process.stdout.write(JSON.stringify({ping: ping.status, token: t.status, manifest: m.status}) + '\\n')
 process.exit(0)`
-const floorArgs = ['--input-type=module', '-e', floorScript, sandbox.registryUrl, sandbox.tokenUrl, sandbox.service]
-const floorCheck = await once(process.execPath, floorArgs)
-if (floorCheck.out.trim() !== '{"ping":401,"token":200,"manifest":200}') throw new Error(`the floor script did not pull: ${floorCheck.out}`)
+const FLOORS = {
+  'node:http': pull(`import http from 'node:http'
+const agent = new http.Agent({keepAlive: true})
+const get = (url, method = 'GET', headers = {}) => new Promise((resolve, reject) => {
+  const req = http.request(url, {method, headers, agent}, (res) => { let body = ''; res.setEncoding('utf8'); res.on('data', (d) => (body += d)); res.on('end', () => resolve({status: res.statusCode, body})) })
+  req.on('error', reject); req.end()
+})`),
+  fetch: pull(`const get = async (url, method = 'GET', headers = {}) => { const r = await fetch(url, {method, headers}); return {status: r.status, body: await r.text()} }`),
+  'undici package': pull(`const {request} = await import(${JSON.stringify(new URL('../node_modules/undici/index.js', import.meta.url).href)})
+const get = async (url, method = 'GET', headers = {}) => { const r = await request(url, {method, headers}); return {status: r.statusCode, body: await r.body.text()} }`),
+}
+const floorArgs = (stack) => ['--input-type=module', '-e', FLOORS[stack], sandbox.registryUrl, sandbox.tokenUrl, sandbox.service]
+for (const stack of Object.keys(FLOORS)) {
+  const check = await once(process.execPath, floorArgs(stack))
+  if (check.out.trim() !== '{"ping":401,"token":200,"manifest":200}') throw new Error(`the ${stack} floor script did not pull: ${check.out}`)
+}
+// The same sandbox over HTTPS with its private CA passed as --ca-cert: a private CA must cost no more start-up.
+const tlsSandbox = await startSandbox({tls: true})
+const tlsTarget = `${tlsSandbox.registryUrl}/library/hello`
+const tlsArgs = [BIN, 'doctor', tlsTarget, '--json', '--ca-cert', tlsSandbox.caPath]
 
 const cases = [
   ['node -e 0', process.execPath, ['-e', '0']],
   ['regprobe --version', process.execPath, [BIN, '--version']],
   ['regprobe --help', process.execPath, [BIN, '--help']],
   ['doctor (sandbox, loopback)', process.execPath, [BIN, 'doctor', sandboxTarget, '--json']],
-  ['3 bare fetches, same requests (floor)', process.execPath, floorArgs],
+  ['doctor (sandbox, HTTPS, --ca-cert)', process.execPath, tlsArgs],
+  ['3 requests: node:http (the transport)', process.execPath, floorArgs('node:http')],
+  ['3 requests: global fetch', process.execPath, floorArgs('fetch')],
+  ['3 requests: undici package', process.execPath, floorArgs('undici package')],
 ]
 const ms = await medians(cases.map(([, cmd, args]) => [cmd, args]))
 const floor = ms[0]
 cases.forEach(([label], i) => rows.push([label, ms[i], ms[i] / floor]))
 const versionRatio = ms[1] / floor
 const doctorRatio = ms[3] / floor
+const tlsRatio = ms[4] / floor
 const doctorMs = ms[3]
-const floorMs = ms[4]
+const floorMs = ms[5]
 const shape = await doctorShape(sandboxTarget)
+const tlsShape = await doctorShape(tlsTarget, ['--ca-cert', tlsSandbox.caPath])
 const rss = await peakRssMiB(['doctor', sandboxTarget, '--json'])
+const tlsRss = await peakRssMiB(tlsArgs.slice(1))
 await sandbox.close()
+await tlsSandbox.close()
 
 let real
 try {
@@ -130,10 +157,14 @@ try {
 console.log(`regprobe benchmark: median of ${RUNS} runs each (after ${WARMUP} warm-up), node ${process.version}, ${process.platform}-${process.arch}\n`)
 for (const [label, ms, ratio] of rows) console.log(`${label.padEnd(40)} ${Number.isNaN(ms) ? '' : fmt(ms)}  ${Number.isNaN(ratio) ? '' : `${ratio.toFixed(2)}×`}`)
 console.log(`\ndoctor (sandbox) requests: ${shape.requests}; new connections per host: ${JSON.stringify(shape.newConnectionsPerHost)}; exit ${shape.code}`)
+console.log(`doctor (sandbox, HTTPS, --ca-cert) requests: ${tlsShape.requests}; new connections per host: ${JSON.stringify(tlsShape.newConnectionsPerHost)}; exit ${tlsShape.code}`)
 if (real) console.log(`doctor (real registry) requests: ${real.requests}; new connections per host: ${JSON.stringify(real.newConnectionsPerHost)}; exit ${real.code}`)
-console.log(`doctor peak RSS: ${rss.toFixed(1)} MiB`)
-console.log(`doctor beyond the fetch floor (regprobe's own start-up and work): ${(doctorMs - floorMs).toFixed(0)} ms = ${((doctorMs - floorMs) / floor).toFixed(2)}× node -e 0`)
+console.log(`doctor peak RSS: ${rss.toFixed(1)} MiB; with HTTPS and --ca-cert: ${tlsRss.toFixed(1)} MiB`)
+console.log(`doctor beyond the node:http floor (regprobe's own start-up and work): ${(doctorMs - floorMs).toFixed(0)} ms = ${((doctorMs - floorMs) / floor).toFixed(2)}× node -e 0`)
 const verdict = (ok) => (ok ? 'met' : 'NOT met')
-console.log(`\nbudgets: --version ≤ ${BUDGETS.version}× (${verdict(versionRatio <= BUDGETS.version)}), doctor ≤ ${BUDGETS.doctor}× (${verdict(doctorRatio <= BUDGETS.doctor)}${doctorRatio > BUDGETS.doctor && floorMs / floor > BUDGETS.doctor ? `: out of reach with this Node's fetch, whose three bare requests alone take ${(floorMs / floor).toFixed(2)}×` : ''}), ` +
-  `${BUDGETS.requests} requests (${verdict(shape.requests === BUDGETS.requests)}), one connection per host (${verdict(Object.values(shape.newConnectionsPerHost).every((n) => n === 1))}), RSS < ${BUDGETS.rssMiB} MiB (${verdict(rss < BUDGETS.rssMiB)})`)
+const onePerHost = (sh) => Object.values(sh.newConnectionsPerHost).every((n) => n === 1)
+console.log(`\nbudgets: --version ≤ ${BUDGETS.version}× (${verdict(versionRatio <= BUDGETS.version)}), doctor ≤ ${BUDGETS.doctor}× (${verdict(doctorRatio <= BUDGETS.doctor)}), ` +
+  `doctor with a private CA ≤ ${BUDGETS.doctor}× (${verdict(tlsRatio <= BUDGETS.doctor)}), ` +
+  `${BUDGETS.requests} requests (${verdict(shape.requests === BUDGETS.requests && tlsShape.requests === BUDGETS.requests)}), one connection per host (${verdict(onePerHost(shape) && onePerHost(tlsShape))}), ` +
+  `RSS < ${BUDGETS.rssMiB} MiB (${verdict(rss < BUDGETS.rssMiB && tlsRss < BUDGETS.rssMiB)})`)
 process.exit(0)
