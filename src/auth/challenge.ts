@@ -7,6 +7,8 @@
  * and parsing goes on at the next list element.
  */
 
+import {redactUrlUserinfo} from '../http/redact.js'
+
 export interface Challenge {
   /** Lower-cased: 'bearer', 'basic', … */
   scheme: string
@@ -369,6 +371,11 @@ class ValueParser {
 function withConvenienceCopies(c: Challenge): Challenge {
   const p = c.params
   const copy = (key: string): string | undefined => (Object.hasOwn(p, key) ? p[key] : undefined)
+  // A realm of user:password@host: the password is dropped here, where the challenge is read, so no output shows it.
+  if (p.realm !== undefined && redactUrlUserinfo(p.realm) !== p.realm) {
+    p.realm = redactUrlUserinfo(p.realm)
+    c.raw = redactUrlUserinfo(c.raw)
+  }
   const realm = copy('realm')
   const service = copy('service')
   const scope = copy('scope')
