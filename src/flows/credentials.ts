@@ -17,7 +17,9 @@ export interface CredentialInput {
 
 /** The credentials stage: flags, then docker's and podman's files and helpers; every secret goes into the box. */
 export async function credentialsFor(registry: RegistryAddress, repository: string | undefined, input: CredentialInput, secrets: SecretBox): Promise<{step: Step; credential?: Credential}> {
-  for (const s of [input.password, input.identityToken]) secrets.add(s)
+  // A password may be an ordinary word: it is searched only where a server may echo it (secret-box.ts).
+  secrets.addPassword(input.password)
+  secrets.add(input.identityToken)
   const res = await resolveCredentials({
     registry,
     repository,
