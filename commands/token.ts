@@ -24,7 +24,7 @@ grants less than you asked: the comparison is the cause behind most "denied" err
     ...pullSecretFlag,
     ...actionsFlag,
     oauth: Flags.boolean({description: 'Use the OAuth2 POST (grant_type=password) even with a password.'}),
-    'print-token': Flags.boolean({description: 'Print only the raw token on stdout (for scripts). It is a secret: keep it out of logs.'}),
+    'print-token': Flags.boolean({description: 'Print only the raw token on stdout (for scripts); with --json, {"schema":"regprobe/print-token@1","token","verdict"}. It is a secret: keep it out of logs.'}),
   }
 
   async run(): Promise<void> {
@@ -35,8 +35,11 @@ grants less than you asked: the comparison is the cause behind most "denied" err
     const {trace, token} = await tokenFlow(http, 'token', args.ref, parseActions(flags.actions), {plainHttp: flags['plain-http'], oauth: flags.oauth, credentials, proveActions: ['pull']})
     if (flags['print-token']) {
       process.stderr.write('regprobe: --print-token: the token below is a secret; do not log it\n')
-      if (token) process.stdout.write(`${token}\n`)
-      else process.stderr.write(`regprobe: no token: ${trace.verdict.headline}\n`)
+      // With --json, one document (schema regprobe/print-token@1): the raw token, asked for by --print-token, and the
+      // verdict; the trace itself (plain --json) never holds it.
+      if (flags.json) process.stdout.write(`${JSON.stringify({schema: 'regprobe/print-token@1', token: token ?? null, verdict: {code: trace.verdict.code, headline: trace.verdict.headline}}, null, 2)}\n`)
+      else if (token) process.stdout.write(`${token}\n`)
+      if (!token) process.stderr.write(`regprobe: no token: ${trace.verdict.headline}\n`)
       process.exitCode = token ? 0 : trace.verdict.code || 1
       return
     }

@@ -122,7 +122,12 @@ function commonFlags(commands) {
   return order
     .filter((g) => byGroup.has(g))
     .map((g) => {
-      const users = commands.filter((c) => visibleFlags(c).some((f) => f.helpGroup === g)).map((c) => `\`${c.id}\``)
+      // A command that takes only some of the group's flags says which (compare: --json, not -v or --har).
+      const all = [...byGroup.get(g).keys()]
+      const users = commands.filter((c) => visibleFlags(c).some((f) => f.helpGroup === g)).map((c) => {
+        const has = visibleFlags(c).filter((f) => f.helpGroup === g).map((f) => f.name)
+        return has.length === all.length ? `\`${c.id}\`` : `\`${c.id}\` (only ${has.map((n) => `--${n}`).join(', ')})`
+      })
       return [`### ${GROUP_TITLES[g] ?? g} flags`, '', `Taken by ${users.join(', ')}.`, '', flagTable([...byGroup.get(g).values()])].join('\n')
     })
     .join('\n\n')

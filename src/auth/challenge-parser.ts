@@ -2,6 +2,7 @@
  * The scanner behind parseWWWAuthenticate: one header value at a time, RFC 9110 §11 / RFC 7235 grammar, never
  * throwing; every problem is reported with its offset in the joined "v1, v2" form.
  */
+import {redactUrlUserinfo} from '../http/redact.js'
 import type {Challenge, ChallengeProblem, ParsedChallenges} from './challenge.js'
 
 const MAX_PROBLEMS = 50
@@ -287,6 +288,11 @@ export class ValueParser {
 function withConvenienceCopies(c: Challenge): Challenge {
   const p = c.params
   const copy = (key: string): string | undefined => (Object.hasOwn(p, key) ? p[key] : undefined)
+  // A realm of user:password@host: the password is dropped here, where the challenge is read, so no output shows it.
+  if (p.realm !== undefined && redactUrlUserinfo(p.realm) !== p.realm) {
+    p.realm = redactUrlUserinfo(p.realm)
+    c.raw = redactUrlUserinfo(c.raw)
+  }
   const realm = copy('realm')
   const service = copy('service')
   const scope = copy('scope')

@@ -86,7 +86,9 @@ async function listFlow(http: HttpClient, command: 'catalog' | 'tags', input: st
   const count = Number(list.facts.count ?? 0)
   const pages = Array.isArray(list.facts.pages) ? list.facts.pages.length : 0
   const what = target.kind === 'catalog' ? `${count} repositories on ${registry.host}` : `${count} tags of ${target.repository}`
-  const okHeadline = `${what} in ${pages} page${pages === 1 ? '' : 's'}${list.facts.complete ? '' : ' (more exist: --all)'}`
+  // At --all's cap, "--all" is no advice: say the cap was hit (stages/catalog.ts names it as a finding).
+  const capped = list.findings.some((f) => f.code.endsWith('.page-cap'))
+  const okHeadline = `${what} in ${pages} page${pages === 1 ? '' : 's'}${list.facts.complete ? '' : capped ? ' (stopped at the cap of --all; more exist)' : ' (more exist: --all)'}`
   const c0 = cred.credential
   const hints = diagnose({steps, registry, repository, actions: target.kind === 'tags' ? ['pull'] : [], username: c0 && 'username' in c0 ? c0.username : undefined, credentialSource: c0?.source.location})
   const verdict = withDiagnosis(judgedBy(steps, target.kind, okHeadline), hints)

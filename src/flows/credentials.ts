@@ -20,7 +20,9 @@ export interface CredentialInput {
 
 /** The credentials stage: flags, a pull secret, then docker's and podman's files and helpers; every secret goes into the box. */
 export async function credentialsFor(registry: RegistryAddress, repository: string | undefined, input: CredentialInput, secrets: SecretBox): Promise<{step: Step; credential?: Credential}> {
-  for (const s of [input.password, input.identityToken]) secrets.add(s)
+  // A password may be an ordinary word: it is searched only where a server may echo it (secret-box.ts).
+  secrets.addPassword(input.password)
+  secrets.add(input.identityToken)
   // Every entry of a pull secret is a secret, matched or not.
   for (const e of input.pullSecret?.entries ?? []) if (e.password) secrets.addBasic(e.username, e.password)
   const res = await resolveCredentials({

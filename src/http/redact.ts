@@ -47,9 +47,19 @@ export function redactHeaders(headers: Record<string, string>, box: SecretBox): 
     else if (SECRET_HEADERS.has(lower)) out[lower] = describeRedacted(redactSecret(v, 'opaque'))
     // A redirect to object storage carries a presigned URL: its signature grants the object to whoever holds it.
     else if (lower === 'location' || lower === 'content-location') out[lower] = redactLocation(v, box)
-    else out[lower] = box.scrub(v, {passwords: false})
+    else out[lower] = box.scrub(redactUrlUserinfo(v), {passwords: false})
   }
   return out
+}
+
+/**
+ * A URL's password inside free text the server sent (a realm of `user:password@host` in a challenge): by its place in
+ * a URL, wherever the URL sits, never by its value.
+ */
+export function redactUrlUserinfo(text: string): string {
+  // The lookbehind starts a scheme only at its first letter: linear on a long run of letters (a hostile header).
+  if (!text.includes('@') || !text.includes('://')) return text
+  return text.replace(/(?<![a-z0-9+.-])([a-z][a-z0-9+.-]*:\/\/[^\s/@:"',]*):[^\s/@"',]*@/gi, '$1:REDACTED@')
 }
 
 /** Query keys of a presigned URL whose values grant access (S3, GCS, Azure SAS, CloudFront, Docker Hub's CDN). */

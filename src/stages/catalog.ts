@@ -295,7 +295,7 @@ export async function listStage(ctx: StageContext, input: ListStageInput): Promi
     if (page >= input.maxPages) {
       findings.push(
         input.all
-          ? {code: `${stage}.page-cap`, severity: 'warn', message: `stopped at the cap of ${MAX_LIST_PAGES} pages; the registry has more`, fix: 'Raise --page-size (distribution accepts up to 1000) to read more per page.'}
+          ? {code: `${stage}.page-cap`, severity: 'warn', message: `--all stopped at its cap of ${MAX_LIST_PAGES} pages; the registry has more`, fix: 'Raise --page-size (distribution accepts up to 1000) to read more per page.'}
           : {code: `${stage}.more-pages`, severity: 'info', message: `the registry has more after page ${page}: pass --all (or --max-pages N) to follow the Link header`},
       )
       break
@@ -305,7 +305,7 @@ export async function listStage(ctx: StageContext, input: ListStageInput): Promi
   }
   const failed = findings.find((f) => f.severity === 'error')
   const summary = !failed
-    ? `${result.items.length} ${target.kind === 'catalog' ? 'repositories' : 'tags'} in ${result.pages.length} page${result.pages.length === 1 ? '' : 's'}${result.complete ? '' : ' (more exist)'}`
+    ? `${result.items.length} ${target.kind === 'catalog' ? 'repositories' : 'tags'} in ${result.pages.length} page${result.pages.length === 1 ? '' : 's'}${result.complete ? '' : findings.some((f) => f.code.endsWith('.page-cap')) ? ` (stopped at the cap of ${MAX_LIST_PAGES} pages; more exist)` : ' (more exist)'}`
     : failed.message
   return {step: step(stage, summary, {...facts, ...pageFacts(result)}, exchanges, findings), result}
 }

@@ -89,6 +89,12 @@ export async function tokenStage(ctx: StageContext, input: TokenStageInput): Pro
     result.refused = f
     return {step: step('token', f.message, {realm: c.realm}, [], [f]), result}
   }
+  // A realm with user:password@ (its password already dropped when the challenge was read): named, never requested.
+  if (realm.username || realm.password) {
+    const f: Finding = {code: 'token.realm-userinfo', severity: 'error', exitCode: ExitCode.PROTOCOL, message: `the realm URL carries credentials (user "${decodeURIComponent(realm.username)}" and a password, shown as REDACTED): regprobe does not send a token request there`, fix: 'Remove the user:password@ from the registry\'s token realm (auth.token.realm): clients send their own credentials, and a password in the challenge is readable by every client.'}
+    result.refused = f
+    return {step: step('token', f.message, {realm: c.realm}, [], [f]), result}
+  }
   // design.md: never send credentials over plain HTTP to a non-loopback host unless --plain-http was given.
   if (credential && realm.protocol === 'http:' && !isLoopbackUrl(realm) && !input.plainHttp) {
     const f: Finding = {

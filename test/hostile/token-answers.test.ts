@@ -59,4 +59,23 @@ describe('a token in an answer regprobe does not recognise is never printed', ()
       assert.equal(trace.verdict.causes[0].code, 'token.no-token')
     })
   }
+
+  it('a token server echoing an ordinary-word password in its refusal: redacted there as a whole word, and only there', async () => {
+    const realm = await recording((req, res) => {
+      res.writeHead(401, {'content-type': 'application/json'})
+      res.end(JSON.stringify({details: 'bad password status for user alice (status: denied)'}))
+    })
+    const reg = await serve(bearerRegistry(`http://${realm.host}/token`))
+    servers.push(realm, reg)
+    const [human, json] = await Promise.all([
+      runCli(['doctor', `http://${reg.host}/team/app`, '-u', 'alice', '--password-stdin'], {stdin: 'status\n'}),
+      runCli(['doctor', `http://${reg.host}/team/app`, '-u', 'alice', '--password-stdin', '--json'], {stdin: 'status\n'}),
+    ])
+    assert.equal(human.code, 6, human.stdout)
+    assert.match(human.stdout, /bad password <redacted password 6 chars hmac:[0-9a-f]{8}> for user alice \(<redacted password/)
+    const trace = JSON.parse(json.stdout)
+    // The trace's own keys and words are untouched: only the realm's answer was searched.
+    assert.equal(trace.verdict.status, 'fail')
+    assert.ok(trace.steps.every((s: {status: string}) => typeof s.status === 'string'))
+  })
 })

@@ -15,8 +15,9 @@ const JWT_SHAPE = /ey[A-Za-z0-9_-]{8,}\.ey[A-Za-z0-9_-]{8,}\.[A-Za-z0-9_-]{16,}/
 /** Runs at once: the machine has few cores and each run is a Node start. */
 const POOL = 3
 
-type Mode = 'human' | 'verbose' | 'json' | 'har'
-const MODES: Mode[] = ['human', 'verbose', 'json', 'har']
+/** annotations: the human output under GitHub Actions (::group::, the ::error/::warning annotation). */
+type Mode = 'human' | 'verbose' | 'json' | 'har' | 'annotations'
+const MODES: Mode[] = ['human', 'verbose', 'json', 'har', 'annotations']
 
 interface Run {
   name: string
@@ -67,8 +68,8 @@ describe('secrets never appear in any output', () => {
     const out = join(dir, `run-${n}`)
     mkdirSync(out)
     const capture = join(dir, `captured-${n}`)
-    const flag = {human: [], verbose: ['-v'], json: ['--json'], har: ['--har', join(out, 'trace.har')]}[mode]
-    const r = await runCli([...run.args, ...flag, ...extraArgs], {stdin: run.stdin, env: {HOME: home, DOCKER_CONFIG: join(dir, 'no-docker-config'), ...run.env, ...captureTokensEnv(capture)}})
+    const flag = {human: [], verbose: ['-v'], json: ['--json'], har: ['--har', join(out, 'trace.har')], annotations: []}[mode]
+    const r = await runCli([...run.args, ...flag, ...extraArgs], {stdin: run.stdin, env: {HOME: home, DOCKER_CONFIG: join(dir, 'no-docker-config'), ...run.env, ...(mode === 'annotations' ? {GITHUB_ACTIONS: 'true'} : {}), ...captureTokensEnv(capture)}})
     const files = new Map(readdirSync(out).map((f) => [f, readFileSync(join(out, f), 'utf8')]))
     return {run, mode, r, files, captured: readCaptured(capture)}
   }

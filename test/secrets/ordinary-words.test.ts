@@ -76,6 +76,9 @@ describe('ordinary-word passwords: output stays whole, the password is never sho
         // A marker glued to a word is a substitution inside another word: it tells the reader the password.
         if (/[A-Za-z0-9]<redacted|<redacted [^>]*>[A-Za-z0-9]/.test(t)) problems.push(`${where}: a marker inside a word: ${/.{0,20}<redacted[^>]*>.{0,20}/.exec(t)?.[0]}`)
         for (const leak of secretForms(o.user)) if (t.includes(leak)) problems.push(`${where}: the password as a secret value: ${leak}`)
+        // The sandbox never echoes a password: a marker of the password's length is a word of the output replaced.
+        const replaced = new RegExp(`<redacted [a-z]+ ${o.user.password.length} chars`).exec(t)
+        if (replaced) problems.push(`${where}: a value of the password's length was redacted: ${t.slice(Math.max(0, replaced.index - 200), replaced.index + 60)}`)
         // The fingerprint is salted per run: the plain SHA-256 prefix of the password would confirm a guess.
         const plain = createHash('sha256').update(o.user.password).digest('hex').slice(0, 8)
         if (t.includes(plain)) problems.push(`${where}: the unsalted SHA-256 prefix of the password`)
