@@ -1,7 +1,7 @@
 import {Args} from '../src/cli/define.js'
 import {RegprobeCommand} from '../src/cli/base.js'
 import {credentialFlags, outputFlags} from '../src/cli/flags.js'
-import {readCredentialFlags} from '../src/cli/credential-flags.js'
+import {pullSecretFlag, readCredentialFlags} from '../src/cli/credential-flags.js'
 import {SecretBox} from '../src/http/redact.js'
 
 export default class Creds extends RegprobeCommand {
@@ -18,7 +18,7 @@ match, a misspelled field, an empty CI secret. Sends nothing over the network.`
     {description: 'What would skopeo/podman use from this file?', command: '<%= config.bin %> creds quay.io/org/app --authfile auth.json'},
   ]
   static override args = {registry: Args.string({required: true, description: 'REGISTRY (host[:port]) or REF (for namespaced auth.json keys)'})}
-  static override flags = {...outputFlags, ...credentialFlags}
+  static override flags = {...outputFlags, ...credentialFlags, ...pullSecretFlag}
 
   async run(): Promise<void> {
     const {args, flags} = await this.parse(Creds)

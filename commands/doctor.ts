@@ -2,7 +2,7 @@ import {Args, Flags} from '../src/cli/define.js'
 import {RegprobeCommand} from '../src/cli/base.js'
 import {credentialFlags, outputFlags, transportFlags} from '../src/cli/flags.js'
 import {parseActions} from '../src/cli/actions.js'
-import {readCredentialFlags} from '../src/cli/credential-flags.js'
+import {pullSecretFlag, readCredentialFlags} from '../src/cli/credential-flags.js'
 
 export default class Doctor extends RegprobeCommand {
   static override summary = 'Can I pull (and push) this image? If not, exactly why, and what to do.'
@@ -22,6 +22,7 @@ is denied", "unauthorized: authentication required", "toomanyrequests" or an x50
     ...outputFlags,
     ...transportFlags,
     ...credentialFlags,
+    ...pullSecretFlag,
     push: Flags.boolean({description: 'Also prove push (opens a blob upload session and cancels it).'}),
     actions: Flags.string({description: 'Actions to prove, comma-separated (pull, push); --push adds push.', helpValue: 'pull,push'}),
     oauth: Flags.boolean({description: 'Use the OAuth2 POST (grant_type=password) even with a password.'}),

@@ -1,7 +1,7 @@
 import {Args, Flags} from '../src/cli/define.js'
 import {RegprobeCommand} from '../src/cli/base.js'
 import {credentialFlags, outputFlags, transportFlags} from '../src/cli/flags.js'
-import {readCredentialFlags} from '../src/cli/credential-flags.js'
+import {pullSecretFlag, readCredentialFlags} from '../src/cli/credential-flags.js'
 
 export default class Login extends RegprobeCommand {
   static override summary = 'Would `docker login` succeed, with which credentials from where?'
@@ -20,6 +20,7 @@ push rights on any repository: use doctor for that. Nothing is written unless --
     ...outputFlags,
     ...transportFlags,
     ...credentialFlags,
+    ...pullSecretFlag,
     oauth: Flags.boolean({description: 'Use the OAuth2 POST (grant_type=password) even with a password.'}),
     'via-daemon': Flags.boolean({description: 'Also log in through the Docker daemon (POST /auth, what `docker login` itself calls) and show its answer beside regprobe\'s; the daemon\'s answer decides.'}),
     'docker-host': Flags.string({description: 'Docker daemon for --via-daemon (default $DOCKER_HOST or unix:///var/run/docker.sock).', helpValue: 'unix://PATH|tcp://HOST:PORT'}),

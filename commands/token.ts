@@ -2,7 +2,7 @@ import {Args, Flags} from '../src/cli/define.js'
 import {RegprobeCommand} from '../src/cli/base.js'
 import {actionsFlag, credentialFlags, outputFlags, transportFlags} from '../src/cli/flags.js'
 import {parseActions} from '../src/cli/actions.js'
-import {readCredentialFlags} from '../src/cli/credential-flags.js'
+import {pullSecretFlag, readCredentialFlags} from '../src/cli/credential-flags.js'
 
 export default class Token extends RegprobeCommand {
   static override summary = 'Stage 3: which token do I get for this scope, and does it grant what I asked?'
@@ -21,6 +21,7 @@ grants less than you asked: the comparison is the cause behind most "denied" err
     ...outputFlags,
     ...transportFlags,
     ...credentialFlags,
+    ...pullSecretFlag,
     ...actionsFlag,
     oauth: Flags.boolean({description: 'Use the OAuth2 POST (grant_type=password) even with a password.'}),
     'print-token': Flags.boolean({description: 'Print only the raw token on stdout (for scripts). It is a secret: keep it out of logs.'}),

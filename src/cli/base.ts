@@ -6,6 +6,7 @@ import {ExitCode, type Step, type Trace} from '../trace/types.js'
 import type {ArgDef, FlagDef} from './define.js'
 import {parseDuration} from './flags.js'
 import {parseArgv, type Parsed} from './parse.js'
+import {isEnvironmentError} from './environment-error.js'
 
 export interface CommonFlags {
   json?: boolean
@@ -106,6 +107,10 @@ export abstract class RegprobeCommand {
     } catch (e) {
       throw new UsageError((e as Error).message, 'flag.timeout')
     }
+    // A --har that can never be written fails now, not after the whole run (a FIFO or /dev/null are fine outputs).
+    if (flags.har && (await import('node:fs')).statSync(flags.har, {throwIfNoEntry: false})?.isDirectory()) {
+      throw new UsageError(`cannot write --har ${flags.har}: it is a directory; give a file name (trace.har)`, 'flag.har')
+    }
     if (flags['show-secrets']) process.stderr.write('regprobe: --show-secrets: passwords and tokens are shown unredacted in this output\n')
     const {clientFor} = await import('../hostview/client.js')
     return clientFor({...flags, timeoutMs}, {userAgent: `regprobe/${this.config.version}`, target: this.target})
@@ -147,6 +152,12 @@ export abstract class RegprobeCommand {
       exitCode = err.exitCode
       code = err.code
       hint = err.hint
+    } else if (isEnvironmentError(err)) {
+      // The user's environment, not a bug: a --har at a directory or /dev/full, a full disk, a read-only folder.
+      const {describeEnvironmentError} = await import('./read-input.js')
+      exitCode = ExitCode.USAGE
+      code = `file.${(err as NodeJS.ErrnoException).code!.toLowerCase()}`
+      message = describeEnvironmentError(err)
     } else {
       exitCode = ExitCode.INTERNAL
       code = 'internal'
@@ -161,19 +172,10 @@ export abstract class RegprobeCommand {
   }
 }
 
-export function readStdin(): Promise<string> {
-  return new Promise((resolve, reject) => {
-    if (process.stdin.isTTY) {
-      reject(new UsageError('--password-stdin / --identity-token-stdin read from stdin, but stdin is a terminal: pipe the secret in (echo "$TOKEN" | regprobe …)', 'flag.stdin'))
-      return
-    }
-    const chunks: Buffer[] = []
-    process.stdin.on('data', (c: Buffer) => chunks.push(c))
-    process.stdin.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')))
-    process.stdin.on('error', reject)
-  })
-}
-
+/**
+ * --ca-cert: a regular file of PEM certificates, every one of which parses. A file with none, or with a block that is
+ * not a certificate, is exit 2 here: TLS would otherwise ignore it and the verdict would advise passing the CA.
+ */
 /** regprobe's version from its package.json: the nearest one up from this file (dist/src/cli or dist/bundle). */
 function readOwnVersion(): string {
   for (const up of ['../../', '../../../']) {

@@ -52,6 +52,11 @@ const HOST_LIKE = /^(https?:\/\/)?[a-z0-9-]+(\.[a-z0-9-]+)+(:\d+)?(\/.*)?$|^(htt
 
 /** `where` names the file in messages, e.g. '~/.docker/config.json'. */
 export function lintConfig(config: ParsedConfig, where: string): Finding[] {
+  return [...topLevelFindings(config, where), ...helperFindings(config, where), ...fieldFindings(config, where)]
+}
+
+/** Misspelled, case-variant and legacy top-level keys. */
+function topLevelFindings(config: ParsedConfig, where: string): Finding[] {
   const out: Finding[] = []
   const present = new Set(config.topLevelKeys.map((k) => k.toLowerCase()))
   for (const key of config.unknownKeys) {
@@ -85,6 +90,12 @@ export function lintConfig(config: ParsedConfig, where: string): Finding[] {
       fix: `Wrap the entries: {"auths": {${JSON.stringify(hostKeys[0])}: {…}}}, or log in again.`,
     })
   }
+  return out
+}
+
+/** Helper names docker would never run as meant: a wildcard key, a prefixed name. */
+function helperFindings(config: ParsedConfig, where: string): Finding[] {
+  const out: Finding[] = []
   for (const {key, helper} of config.credHelpers) {
     if (key.includes('*')) {
       out.push({
@@ -98,6 +109,12 @@ export function lintConfig(config: ParsedConfig, where: string): Finding[] {
     if (helper.startsWith('docker-credential-')) out.push(prefixedHelper(`credHelpers[${JSON.stringify(key)}]`, helper, where))
   }
   if (config.credsStore?.startsWith('docker-credential-')) out.push(prefixedHelper('credsStore', config.credsStore, where))
+  return out
+}
+
+/** Fields of the wrong type, and misspelled entry fields. */
+function fieldFindings(config: ParsedConfig, where: string): Finding[] {
+  const out: Finding[] = []
   for (const p of config.problems) {
     out.push({
       code: 'credentials.config.wrong-type',

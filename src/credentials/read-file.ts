@@ -1,8 +1,9 @@
 /** Reads a credential file and says what happened, without throwing: a missing file is a normal answer. */
-import {readFile, stat} from 'node:fs/promises'
+import {stat} from 'node:fs/promises'
+import {MAX_CREDENTIAL_FILE_BYTES, readRegularFile} from '../cli/read-input.js'
 
 /** config.json files are a few KiB; anything this large is not one, and reading it whole would be a mistake. */
-export const MAX_CONFIG_BYTES = 4 * 1024 * 1024
+export const MAX_CONFIG_BYTES = MAX_CREDENTIAL_FILE_BYTES
 
 export type FileRead =
   | {exists: false}
@@ -10,16 +11,11 @@ export type FileRead =
   | {exists: true; readable: true; text: string}
 
 export async function readCredentialFile(path: string): Promise<FileRead> {
-  try {
-    const s = await stat(path)
-    if (s.isDirectory()) return {exists: true, readable: false, error: 'it is a directory'}
-    if (s.size > MAX_CONFIG_BYTES) return {exists: true, readable: false, error: `it is ${s.size} bytes, more than a credential file can be`}
-    return {exists: true, readable: true, text: await readFile(path, 'utf8')}
-  } catch (err) {
-    const code = (err as NodeJS.ErrnoException).code
-    if (code === 'ENOENT' || code === 'ENOTDIR') return {exists: false}
-    return {exists: true, readable: false, error: code === 'EACCES' || code === 'EPERM' ? 'permission denied' : (code ?? 'unreadable')}
-  }
+  // Bounded and non-blocking (a FIFO or /dev/zero as --authfile is refused, not read forever): src/cli/read-input.ts.
+  const r = await readRegularFile(path, MAX_CONFIG_BYTES)
+  if (r.ok) return {exists: true, readable: true, text: r.text}
+  if (r.missing) return {exists: false}
+  return {exists: true, readable: false, error: r.reason.startsWith('permission denied') ? 'permission denied' : r.reason}
 }
 
 export async function isDirectory(path: string): Promise<boolean> {

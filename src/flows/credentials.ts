@@ -1,5 +1,6 @@
 import {resolveCredentials} from '../credentials/index.js'
 import {credentialsStep} from '../credentials/index.js'
+import type {PullSecret} from '../credentials/pull-secret.js'
 import type {Credential} from '../credentials/types.js'
 import type {SecretBox} from '../http/redact.js'
 import type {RegistryAddress} from '../reference.js'
@@ -11,13 +12,17 @@ export interface CredentialInput {
   identityToken?: string
   dockerConfigDir?: string
   authFile?: string
+  /** --pull-secret, read and checked by the command. */
+  pullSecret?: PullSecret
   env?: NodeJS.ProcessEnv
   homeDir?: string
 }
 
-/** The credentials stage: flags, then docker's and podman's files and helpers; every secret goes into the box. */
+/** The credentials stage: flags, a pull secret, then docker's and podman's files and helpers; every secret goes into the box. */
 export async function credentialsFor(registry: RegistryAddress, repository: string | undefined, input: CredentialInput, secrets: SecretBox): Promise<{step: Step; credential?: Credential}> {
   for (const s of [input.password, input.identityToken]) secrets.add(s)
+  // Every entry of a pull secret is a secret, matched or not.
+  for (const e of input.pullSecret?.entries ?? []) if (e.password) secrets.addBasic(e.username, e.password)
   const res = await resolveCredentials({
     registry,
     repository,
@@ -25,6 +30,7 @@ export async function credentialsFor(registry: RegistryAddress, repository: stri
     env: input.env,
     dockerConfigDir: input.dockerConfigDir,
     authFile: input.authFile,
+    pullSecret: input.pullSecret,
     homeDir: input.homeDir,
   })
   const c = res.credential

@@ -19,6 +19,8 @@ export async function credsFlow(input: string, creds: CredentialInput, secrets: 
     repository = t.ref?.repository
   } else registry = parseRegistry(input)
   const c = await credentialsFor(registry, repository, creds, secrets)
-  const headline = c.credential ? `${c.step.summary} (key ${registry.configKey})` : `no credentials for ${registry.name}: docker would go anonymous`
+  const client = creds.pullSecret ? `the kubelet would pull without ${creds.pullSecret.label}` : 'docker would go anonymous'
+  const key = c.credential?.source.type === 'pull-secret' ? c.credential.source.key : registry.configKey
+  const headline = c.credential ? `${c.step.summary} (key ${key})` : `no credentials for ${registry.name}: ${client}`
   return makeTrace('creds', input, startedAt, [c.step], verdictOf([c.step], headline), t0)
 }

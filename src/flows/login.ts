@@ -1,6 +1,7 @@
 import {RegprobeError} from '../errors.js'
 import type {HttpClient} from '../http/client.js'
 import type {SecretBox} from '../http/redact.js'
+import {isEnvironmentError} from '../cli/environment-error.js'
 import {diagnose} from '../diagnosis/rules.js'
 import {preciseCauses} from '../diagnosis/causes.js'
 import {judgedBy, verdictOf, withDiagnosis, withPreciseCauses, withStep} from '../diagnosis/verdict.js'
@@ -103,7 +104,10 @@ async function save(registry: RegistryAddress, credential: Credential, token: To
     return {code: 'login.saved', severity: 'info', message: `saved ${identityToken ? 'the identity token' : 'the credentials'} under "${r.key}" ${r.helper ? `with ${r.helper} (${r.path} keeps an empty entry)` : `in ${r.path}`}`}
   } catch (e) {
     const err = e as Error
-    return {code: 'login.save-failed', severity: 'error', exitCode: e instanceof RegprobeError ? e.exitCode : ExitCode.INTERNAL, message: `the login succeeded, but the credentials could not be saved: ${err.message}`, fix: e instanceof RegprobeError ? e.hint : undefined}
+    // A full disk or a read-only folder is the user's to fix (exit 2), not a bug (issue 15).
+    const env = !(e instanceof RegprobeError) && isEnvironmentError(e)
+    const said = env ? (await import('../cli/read-input.js')).describeEnvironmentError(e) : err.message
+    return {code: 'login.save-failed', severity: 'error', exitCode: e instanceof RegprobeError ? e.exitCode : env ? ExitCode.USAGE : ExitCode.INTERNAL, message: `the login succeeded, but the credentials could not be saved: ${said}`, fix: e instanceof RegprobeError ? e.hint : undefined}
   }
 }
 

@@ -39,7 +39,7 @@ export interface TlsOptions {
  */
 export async function clientFor(flags: ConnectionFlags, opts: {userAgent: string; target?: ClientTarget; env?: NodeJS.ProcessEnv}): Promise<HttpClient> {
   const env = opts.env ?? process.env
-  const flagCa = flags['ca-cert'] ? readCaFlag(flags['ca-cert']) : undefined
+  const flagCa = flags['ca-cert'] ? await (await import('../cli/read-input.js')).readCaCert(flags['ca-cert']) : undefined
   const view = opts.target ? await viewFor(opts.target, flags, env) : undefined
   const {HttpClient} = await import('../http/client.js')
   const tls = tlsOptions(view, flagCa, flags.insecure)
@@ -64,17 +64,6 @@ export function tlsOptions(view: HostView | undefined, flagCaPem: string | undef
     ...(pair ? {clientCert: {cert: pair.certPem, key: pair.keyPem}} : {}),
     ...(insecure ? {insecure: true} : {}),
   }
-}
-
-function readCaFlag(file: string): string {
-  let pem: string
-  try {
-    pem = readFileSync(file, 'utf8')
-  } catch (e) {
-    throw new UsageError(`cannot read --ca-cert ${file}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`, 'flag.ca-cert')
-  }
-  if (!pem.includes('-----BEGIN CERTIFICATE-----')) throw new UsageError(`--ca-cert ${file} holds no PEM certificate`, 'flag.ca-cert')
-  return pem
 }
 
 async function viewFor(target: ClientTarget, flags: ConnectionFlags, env: NodeJS.ProcessEnv): Promise<HostView | undefined> {

@@ -65,6 +65,12 @@ function entry(x: Exchange, started: number, stage: string): object {
 
 /** The exchanges were redacted when recorded: nothing here searches the text (it would corrupt it). */
 export async function writeHar(path: string, trace: Trace): Promise<void> {
-  await mkdir(dirname(path), {recursive: true})
-  await writeFile(path, `${JSON.stringify(toHar(trace), null, 2)}\n`, {mode: 0o600})
+  try {
+    await mkdir(dirname(path), {recursive: true})
+    await writeFile(path, `${JSON.stringify(toHar(trace), null, 2)}\n`, {mode: 0o600})
+  } catch (err) {
+    // A write error carries no path (ENOSPC on /dev/full): the user needs to know which file (src/cli/base.ts catch).
+    ;(err as NodeJS.ErrnoException).path ??= path
+    throw err
+  }
 }
