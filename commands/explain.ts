@@ -2,6 +2,7 @@ import {Args, Flags} from '../src/cli/define.js'
 import {RegprobeCommand} from '../src/cli/base.js'
 import {credentialFlags, outputFlags, transportFlags} from '../src/cli/flags.js'
 import {UsageError} from '../src/errors.js'
+import {pullSecretFlag, readCredentialFlags} from '../src/cli/credential-flags.js'
 
 export default class Explain extends RegprobeCommand {
   static override summary = 'Start from the error: which registry failure a log or a pasted message shows, its likely causes, and the command that decides.'
@@ -21,6 +22,7 @@ with --check, doctor's own code. Input is read up to 16 MiB (the rest is left, a
     {description: 'A pasted message', command: 'echo "denied: requested access to the resource is denied" | <%= config.bin %> explain'},
     {description: 'A kubelet event', command: 'kubectl describe pod web-0 | <%= config.bin %> explain'},
     {description: 'Explain, then check from here', command: '<%= config.bin %> explain build.log --check'},
+    {description: 'A kubelet event, checked with the pod\'s pull secret', command: 'kubectl get secret regcred -o yaml > regcred.yaml; kubectl describe pod web-0 | <%= config.bin %> explain --check --pull-secret regcred.yaml'},
   ]
   static override args = {file: Args.string({required: false, description: 'FILE: the log to read; - or nothing reads stdin'})}
   static override flags = {
@@ -30,18 +32,22 @@ with --check, doctor's own code. Input is read up to 16 MiB (the rest is left, a
     ...transportFlags,
     'docker-config': credentialFlags['docker-config'],
     authfile: credentialFlags.authfile,
+    ...pullSecretFlag,
   }
 
   async run(): Promise<void> {
     const {args, flags} = await this.parse(Explain)
     this.jsonMode = flags.json
+    if (flags['pull-secret'] !== undefined && !flags.check) throw new UsageError('--pull-secret is what --check uses as the credentials of its doctor run: add --check', 'flag.pull-secret')
+    // Read and checked before the log: a malformed secret is exit 2 before anything else happens.
+    const credentials = flags.check ? await readCredentialFlags({'docker-config': flags['docker-config'], authfile: flags.authfile, 'pull-secret': flags['pull-secret']}) : undefined
     const {readLogFile, readLogStream} = await import('../src/explain/input.js')
     const fromStdin = args.file === undefined || args.file === '-'
     if (fromStdin && process.stdin.isTTY) process.stderr.write('regprobe explain: paste the log or message, then press Ctrl-D\n')
     const read = fromStdin ? await readLogStream(process.stdin) : readLogFile(args.file!)
     const {explainLog} = await import('../src/explain/index.js')
     const result = explainLog(read.text, {source: fromStdin ? 'stdin' : 'file', bytes: read.bytes, truncated: read.truncated})
-    const check = flags.check ? await this.check(result.findings[0], flags) : undefined
+    const check = credentials ? await this.check(result.findings[0], flags, credentials) : undefined
     if (flags.json) {
       process.stdout.write(`${JSON.stringify({...result, ...(check ? {check: check.trace} : {})}, null, 2)}\n`)
     } else {
@@ -54,7 +60,7 @@ with --check, doctor's own code. Input is read up to 16 MiB (the rest is left, a
   }
 
   /** --check: doctor for the first failure's image, with its pull or push, and docker's line as --docker-error. */
-  private async check(first: import('../src/explain/types.js').ExplainFinding | undefined, flags: Record<string, unknown>) {
+  private async check(first: import('../src/explain/types.js').ExplainFinding | undefined, flags: Record<string, unknown>, credentials: Awaited<ReturnType<typeof readCredentialFlags>>) {
     if (!first) return undefined
     if (!first.reference) throw new UsageError(`--check needs an image, and the first failure (line ${first.line}) names ${first.registry ? `only the registry ${first.registry}` : 'none'}: run ${first.next}`, 'explain.check')
     const http = await this.makeClient(flags)
@@ -63,7 +69,7 @@ with --check, doctor's own code. Input is read up to 16 MiB (the rest is left, a
     const trace = await doctorFlow(http, first.reference, first.operation === 'push' ? ['pull', 'push'] : ['pull'], {
       plainHttp: flags['plain-http'] as boolean | undefined,
       caCert: flags['ca-cert'] as string | undefined,
-      credentials: {dockerConfigDir: flags['docker-config'] as string | undefined, authFile: flags.authfile as string | undefined},
+      credentials,
       dockerError: dockerErrorText(first.code, first.text),
     })
     const {renderHuman} = await import('../src/render/human.js')

@@ -128,6 +128,25 @@ describe('regprobe explain --check: doctor for the first failure, against the re
     assert.equal(doc.findings[0].operation, 'push')
   })
 
+  it('--check --pull-secret: doctor pulls with the pod\'s secret, as the kubelet would (bob is refused private/*: 7; anonymous: 6)', async () => {
+    const secret = join(work, 'regcred.json')
+    writeFileSync(secret, JSON.stringify({auths: {[reg.host]: {auth: Buffer.from('bob:builder').toString('base64')}}}))
+    const event = `  Warning  Failed  10s  kubelet  Failed to pull image "${reg.host}/private/app:1": rpc error: code = Unknown desc = failed to pull and unpack image "${reg.host}/private/app:1": failed to resolve reference "${reg.host}/private/app:1": pulling from host ${reg.host} failed with status code [manifests 1]: 401 Unauthorized\n`
+    const empty = {HOME: work, DOCKER_CONFIG: join(work, 'empty-docker')}
+    const withSecret = await runCli(['explain', '--check', '--pull-secret', secret, '--json'], {env: empty, stdin: event, timeoutMs: 60_000})
+    assert.equal(withSecret.code, 7, withSecret.stderr)
+    assert.equal(parseJsonOut(withSecret).findings[0].tool, 'kubelet')
+    const anonymous = await runCli(['explain', '--check', '--json'], {env: empty, stdin: event, timeoutMs: 60_000})
+    assert.equal(anonymous.code, 6, anonymous.stderr)
+    const malformed = join(work, 'bad.json')
+    writeFileSync(malformed, '{"auths": ')
+    const bad = await runCli(['explain', '--check', '--pull-secret', malformed], {env: empty, stdin: event})
+    assert.equal(bad.code, 2)
+    const noCheck = await runCli(['explain', '--pull-secret', secret], {env: empty, stdin: event})
+    assert.equal(noCheck.code, 2)
+    assert.match(noCheck.stderr, /add --check/)
+  })
+
   it('--check with only a registry named is a usage error that says what to run instead', async () => {
     const r = await runCli(['explain', '--check'], {env, stdin: `Error response from daemon: Get "http://${reg.host}/v2/": unauthorized: authentication required\n`})
     assert.equal(r.code, 2)
