@@ -373,6 +373,7 @@ export const ROWS: CatalogueRow[] = [
   ["token.rate-limited", "error", ExitCode.RATE_LIMITED, "the token server rate-limits this client: …", "Wait and retry; authenticate for a higher limit."],
   ["token.realm-invalid", "error", ExitCode.PROTOCOL, "the realm \"…\" is not an http(s) URL: no token can be requested there", "Set the registry's token realm to a full https:// URL."],
   ["token.realm-not-found", "error", ExitCode.PROTOCOL, "the realm … answered 404: it is not a token endpoint", "The registry's auth.token.realm points at the wrong URL."],
+  ["token.realm-userinfo", "error", ExitCode.PROTOCOL, "the realm URL carries credentials (user \"…\" and a password, shown as REDACTED): regprobe does not send a token request there", "Remove the user:password@ from the registry's token realm (auth.token.realm): clients send their own credentials, and a password in the challenge is readable by every client."],
   ["token.realm-unreachable", "error", null, "the registry is up; its realm points at a token server that is down: … (…) did not answer (…)", "Start the token server at …, or point the registry's auth.token.realm at one that runs; docker login, pull and push all fail until then."],
   ["token.redirect.loop", "error", ExitCode.PROTOCOL, "redirect loop: … was already visited", "The server redirects in a circle: check its base URL or proxy configuration."],
   ["token.redirect.too-many", "error", ExitCode.PROTOCOL, "more than … redirects", "The server redirects too many times: check its base URL or proxy configuration."],
