@@ -2,21 +2,18 @@ import {RegprobeError} from '../errors.js'
 import type {HttpClient} from '../http/client.js'
 import type {SecretBox} from '../http/redact.js'
 import {isEnvironmentError} from '../cli/environment-error.js'
-import {diagnose} from '../diagnosis/rules.js'
-import {preciseCauses} from '../diagnosis/causes.js'
-import {judgedBy, verdictOf, withDiagnosis, withPreciseCauses, withStep} from '../diagnosis/verdict.js'
+import {verdictOf, withStep} from '../diagnosis/verdict.js'
+import {finish, reached, runStages, startFlow, usernameOf, type Need} from '../pipeline/flow.js'
+import {judge} from '../pipeline/judge.js'
+import {challengeSpec, credentialsSpec, probeSpec, tokenSpec} from '../pipeline/stages.js'
 import {parseRegistry} from '../reference.js'
-import {challengeStage} from '../stages/challenge.js'
-import {makeContext, skipped} from '../stages/context.js'
 import {loginStage, LOGIN_SUCCEEDED, type LoginResult} from '../stages/login.js'
-import {probe} from '../stages/probe.js'
-import {tokenStage} from '../stages/token.js'
 import {makeTrace} from '../trace/trace.js'
 import {ExitCode, type Finding, type Step, type Trace} from '../trace/types.js'
 import type {Credential} from '../credentials/types.js'
 import type {RegistryAddress} from '../reference.js'
 import type {TokenStageResult} from '../stages/token.js'
-import {credentialsFor, type CredentialInput} from './credentials.js'
+import type {CredentialInput} from './credentials.js'
 import type {FlowOptions} from './probe.js'
 
 export interface LoginFlowOptions extends FlowOptions {
@@ -38,38 +35,33 @@ export interface LoginFlowResult {
 export async function loginFlow(http: HttpClient, registryInput: string, opts: LoginFlowOptions): Promise<LoginFlowResult> {
   const startedAt = new Date()
   const registry = parseRegistry(registryInput)
-  const ctx = makeContext(http, opts.now)
-  const steps: Step[] = []
-  const p = await probe(ctx, registry, {plainHttp: opts.plainHttp})
-  steps.push(p.step)
-  // No repository: the challenge stage only reads the registry's challenge (no request) and checks where the password goes.
-  const c = await challengeStage(ctx, registry, p.result, undefined, [])
-  steps.push(c.step)
-  const cred = await credentialsFor(registry, undefined, opts.credentials, http.secrets)
-  steps.push(cred.step)
-  const challenge = p.result.challenge
-  let token: TokenStageResult | undefined
-  if (!p.result.baseUrl || p.result.failure) steps.push(skipped('token', 'skipped: the probe did not reach a registry'))
-  else if (challenge?.scheme !== 'bearer') steps.push(skipped('token', challenge ? `skipped: ${challenge.scheme} auth has no token exchange` : 'skipped: the registry asks for no credentials'))
-  else if (!cred.credential) steps.push(skipped('token', 'skipped: no credentials to exchange'))
-  else {
-    const t = await tokenStage(ctx, {registry, challenge, scopes: [], credential: cred.credential, oauth: opts.oauth, plainHttp: opts.plainHttp, login: true, registryClockSkewS: p.result.clockSkewS})
-    steps.push(t.step)
-    token = t.result
-  }
-  const l = await loginStage(ctx, {registry, probe: p.result, challenge, credential: cred.credential, token})
-  steps.push(l.step)
-  if (opts.save && l.result.succeeded && cred.credential) {
-    const f = await save(registry, cred.credential, token, opts.credentials)
+  let login: LoginResult | undefined
+  const s = await runStages(startFlow(http, {registry}, opts.now), [
+    probeSpec({plainHttp: opts.plainHttp}),
+    // No repository: the challenge stage only reads the registry's challenge (no request) and checks where the password goes.
+    challengeSpec([]),
+    credentialsSpec(opts.credentials),
+    tokenSpec({oauth: opts.oauth, plainHttp: opts.plainHttp, login: true}, [reached, bearerChallenge, hasCredential]),
+    {
+      stage: 'login',
+      async run(st) {
+        const l = await loginStage(st.ctx, {registry, probe: st.probe!, challenge: st.probe!.challenge, credential: st.credentials?.credential, token: st.token})
+        login = l.result
+        return l.step
+      },
+    },
+  ])
+  const steps = s.steps
+  const l = {step: steps.at(-1)!, result: login!}
+  const c0 = s.credentials?.credential
+  if (opts.save && l.result.succeeded && c0) {
+    const f = await save(registry, c0, s.token, opts.credentials)
     l.step.findings.push(f)
     if (f.severity === 'error') l.step.status = 'fail'
   }
-
-  const c0 = cred.credential
-  const user = c0 && 'username' in c0 && c0.username ? c0.username : undefined
+  const user = usernameOf(c0)
   const okHeadline = `${LOGIN_SUCCEEDED}${user ? ` for "${user}"` : ''} at ${registry.host}; docker would store it under "${registry.configKey}". This proves the credentials, not pull or push rights: run regprobe doctor on a repository for that.`
-  const judged = {steps, registry, actions: [], username: user, credentialSource: c0?.source.location}
-  let verdict = withDiagnosis(withPreciseCauses(judgedBy(steps, 'login', okHeadline), preciseCauses(judged)), diagnose(judged))
+  let verdict = judge(s, {okHeadline, actions: [], judge: 'login'})
   if (opts.viaDaemon) {
     const d = await daemonLogin(registry, c0, l.result.succeeded, opts.viaDaemon, http.secrets)
     steps.push(d)
@@ -84,8 +76,15 @@ export async function loginFlow(http: HttpClient, registryInput: string, opts: L
       if (d.status === 'fail' && !directFailed) verdict = {...verdict, causes: [...verdict.causes, ...d.findings.filter((f) => f.code === 'daemon.login.disagrees')]}
     }
   }
-  return {trace: makeTrace('login', registry.input, startedAt, steps, verdict, http.t0), login: l.result}
+  return {trace: finish(s, 'login', registry.input, startedAt, verdict), login: l.result}
 }
+
+/** docker login asks a token with no scope, and only of a Bearer registry, with credentials to exchange. */
+const bearerChallenge: Need = (s) => {
+  const c = s.probe?.challenge
+  return c?.scheme === 'bearer' ? undefined : c ? `skipped: ${c.scheme} auth has no token exchange` : 'skipped: the registry asks for no credentials'
+}
+const hasCredential: Need = (s) => (s.credentials?.credential ? undefined : 'skipped: no credentials to exchange')
 
 /** docker login's write (docker/cli login.go): with an identity token back, it is stored instead of the password. */
 async function save(registry: RegistryAddress, credential: Credential, token: TokenStageResult | undefined, where: CredentialInput): Promise<Finding> {
