@@ -36,11 +36,15 @@ describe('scenarios with the real daemon: --via-daemon findings count', () => {
     const docker = await d.dockerCli(['login', '-u', 'alice', '--password-stdin', plainReg.host], {stdin: 'wonderland\n', configDir: join(work, 'c1')})
     assert.notEqual(docker.code, 0)
     assert.match(docker.stderr, /HTTP response to HTTPS client/)
-    // --plain-http: regprobe itself speaks HTTP to it (and passes); only the daemon's view says docker will fail.
+    // With no flag, regprobe reads the daemon's insecure list itself (the host view): its own probe fails as docker does.
+    const own = await doctor([`${plainReg.host}/team/app:next`, '--push', '-u', 'alice', '--password-stdin', '--via-daemon', '--docker-host', d.host], {stdin: 'wonderland', env})
+    assert.equal(own.code, 4, explain(own))
+    assert.equal(own.firstCause, 'probe.tls.plain-http-port')
+    assert.match(own.firstFix!, /insecure-registries/)
+    // --plain-http: regprobe itself speaks HTTP to it (and passes); only the daemon's view says docker will fail, and it counts.
     const o = await doctor([`${plainReg.host}/team/app:next`, '--push', '--plain-http', '-u', 'alice', '--password-stdin', '--via-daemon', '--docker-host', d.host], {stdin: 'wonderland', env})
     assert.equal(o.code, 4, explain(o))
-    // regprobe reads the daemon's insecure list itself now (the host view), so its own probe already fails as docker does.
-    assert.equal(o.firstCause, 'probe.tls.plain-http-port')
+    assert.equal(o.firstCause, 'daemon.insecure.missing')
     assert.match(o.firstFix!, /insecure-registries/)
   })
 
