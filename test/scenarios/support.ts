@@ -75,7 +75,7 @@ export async function startForeignKeyRegistry(): Promise<{host: string; close():
 }
 
 /**
- * Synthetic, modelled on Docker Hub (/work/shared/fixtures/registries.json: "rate-limit probe via HEAD" and "pull rate
+ * Synthetic, modelled on Docker Hub (shared/fixtures/registries.json in the project's shared docs: "rate-limit probe via HEAD" and "pull rate
  * limit exceeded"): a HEAD of a manifest answers 200 with `ratelimit-remaining: 0;w=21600` (a HEAD does not count),
  * the GET that docker's pull sends answers 429 TOOMANYREQUESTS with the same headers and a Retry-After.
  */
