@@ -1,19 +1,17 @@
 import type {Challenge} from '../auth/challenge.js'
 import {decodeJwt, describeOpaqueToken, type DecodedJwt} from '../auth/jwt.js'
-import {compareAccess, parseScopes, type ScopeComparison} from '../auth/scope.js'
-import {exchangeToken, MIN_TOKEN_LIFETIME_S, type TokenExchange, type TokenGrant} from '../auth/token.js'
+import type {ScopeComparison} from '../auth/scope.js'
+import {exchangeToken, type TokenExchange, type TokenGrant} from '../auth/token.js'
 import type {Credential} from '../credentials/types.js'
 import {describeRedacted, redactSecret} from '../http/redact.js'
 import type {RegistryAddress} from '../reference.js'
-import {ExitCode, type Exchange, type Finding, type Step, type TokenFacts} from '../trace/types.js'
+import {ExitCode, type Exchange, type Finding, type Step} from '../trace/types.js'
 import {dockerStyle, htmlTitle, isHtml, registryErrors, skipped, step, type StageContext} from './context.js'
+import {judgeAccess, judgeClaims, judgeClocks, judgeLifetime, type Judged} from './token-judges.js'
 import {transportFinding} from './transport-finding.js'
 import {unbracket} from '../http/hosts.js'
 
-/** Beyond this, a token's iat or a server's Date disagreeing with this machine is worth saying (issue 3). */
-export const CLOCK_SKEW_WARN_S = 30
-/** distribution allows this much leeway on exp/nbf (registry/auth/token/token.go). */
-export const REGISTRY_LEEWAY_S = 60
+export {CLOCK_SKEW_WARN_S, REGISTRY_LEEWAY_S} from './token-judges.js'
 
 export interface TokenStageInput {
   registry: RegistryAddress
@@ -171,7 +169,6 @@ function refusal(r: TokenExchange['results'][number], anonymous: boolean, realm:
 
 function analyse(ctx: StageContext, input: TokenStageInput, result: TokenStageResult, exchanges: Exchange[], findings: Finding[], ex: TokenExchange | undefined): Step {
   const token = result.token!
-  const resp = ex?.response
   const nowS = ctx.now() / 1000
   const facts: Record<string, unknown> = {
     method: ex?.method,
@@ -180,43 +177,14 @@ function analyse(ctx: StageContext, input: TokenStageInput, result: TokenStageRe
     requested: input.login ? '(none: docker login asks for no scope)' : input.scopes,
     token: describeRedacted(redactSecret(token)),
   }
-  if (resp) {
-    facts.field = resp.field
-    // Values, not display text: seconds as a number; whether the server left it out (clients then assume 60 s).
-    const lifetime: TokenFacts = {expiresIn: resp.expiresInRaw ?? resp.expiresIn, ...(resp.expiresInRaw === undefined ? {expiresInAbsent: true} : {})}
-    Object.assign(facts, lifetime)
-    if (resp.issuedAt) facts.issuedAt = resp.issuedAt
-    if (resp.refreshToken) facts.refreshToken = describeRedacted(redactSecret(resp.refreshToken))
-    if (resp.fieldsDiffer) findings.push({code: 'token.fields-differ', severity: 'warn', message: '"token" and "access_token" differ; the spec says they should be equal (regprobe uses "token", as docker does)'})
-    if (resp.expiresInRaw !== undefined && resp.expiresInRaw < MIN_TOKEN_LIFETIME_S) {
-      findings.push({code: 'token.short-lifetime', severity: 'warn', message: `expires_in is ${resp.expiresInRaw} s; the spec says a token should never live less than 60 s (clients treat it as 60)`})
-    }
+  if (ex?.response) {
+    facts.field = ex.response.field
+    if (ex.response.refreshToken) facts.refreshToken = describeRedacted(redactSecret(ex.response.refreshToken))
+    merge(facts, findings, judgeLifetime(ex.response))
   }
-  // Clock: the token server's Date header against this machine.
-  const dateHeader = ex?.results.at(-1)?.headers?.get('date')
-  const issuerSkew = dateHeader ? Math.round(Date.parse(dateHeader) / 1000 - nowS) : Number.NaN
-  if (Number.isFinite(issuerSkew)) {
-    facts.serverClockSkew = issuerSkew
-    if (Math.abs(issuerSkew) > CLOCK_SKEW_WARN_S) findings.push({code: 'clock.skew.token-server', severity: 'warn', message: `this machine's clock is ${Math.abs(issuerSkew)} s ${issuerSkew > 0 ? 'behind' : 'ahead of'} the token server's`, fix: 'Sync the clock (NTP): tokens are checked against exp/nbf with little leeway.', evidence: 'token response Date header'})
-  }
-  // The registry's clock is the one that judges the token (failure-stories.md §11): a token server ahead of the
-  // registry issues tokens the registry finds not yet valid, whatever this machine's clock says.
-  // Measured when each answer arrived: the seconds between the probe and the token response are not skew.
-  const registrySkew = input.registryClockSkewS ?? Number.NaN
-  if (Number.isFinite(registrySkew)) {
-    facts.registryClockSkew = registrySkew
-    if (Number.isFinite(issuerSkew) && Math.abs(issuerSkew - registrySkew) > CLOCK_SKEW_WARN_S) {
-      const apart = issuerSkew - registrySkew
-      findings.push({
-        code: 'clock.skew.issuer-registry',
-        severity: 'warn',
-        message: `the token server's clock is ${Math.abs(apart)} s ${apart > 0 ? 'ahead of' : 'behind'} the registry's: ${apart > 0 ? 'by the registry\'s clock its tokens are issued in the future (nbf, iat)' : 'by the registry\'s clock its tokens expire early'}`,
-        fix: 'Sync the token server\'s and the registry\'s clocks (NTP); the registry rejects tokens outside nbf/exp as invalid_token ("unauthorized: authentication required").',
-        evidence: 'Date headers of the registry (probe) and of the token server',
-      })
-    }
-  }
-  const registryNowS = Number.isFinite(registrySkew) ? nowS + registrySkew : undefined
+  const dateHeader = ex?.results.at(-1)?.headers?.get('date') ?? undefined
+  const clock = judgeClocks(dateHeader, nowS, input.registryClockSkewS)
+  merge(facts, findings, clock)
   const decoded = decodeJwt(token)
   result.decoded = decoded
   if (!decoded) {
@@ -224,76 +192,21 @@ function analyse(ctx: StageContext, input: TokenStageInput, result: TokenStageRe
     const hint = describeOpaqueToken(token)
     findings.push({code: 'token.opaque', severity: 'info', message: `the token is not a JWT${hint ? ` (${hint})` : ''}: what it grants can only be judged by using it`})
   } else {
-    const {header, claims} = decoded
-    facts.format = `JWT alg=${header.alg ?? '?'}${header.kid ? ' kid' : ''}${header.hasX5c ? ' x5c' : ''}${header.hasJwk ? ' jwk' : ''}`
-    facts.jwtHeader = {alg: header.alg ?? null, kid: header.kid ?? null, x5c: header.hasX5c, jwk: header.hasJwk} satisfies TokenFacts['jwtHeader']
-    facts.claims = {iss: claims.iss, sub: claims.sub, aud: claims.aud, exp: claims.exp, nbf: claims.nbf, iat: claims.iat, jti: claims.jti}
-    facts.access = claims.access ?? null
-    const service = input.challenge?.service
-    const aud = Array.isArray(claims.aud) ? claims.aud : claims.aud === undefined ? [] : [claims.aud]
-    if (service && aud.length && !aud.includes(service)) {
-      findings.push({code: 'token.aud-mismatch', severity: 'warn', message: `the token's audience ${JSON.stringify(claims.aud)} is not the service "${service}": the registry will reject it as invalid_token`, fix: 'The token server and the registry disagree on the service name (auth.token.service).', evidence: 'claim aud'})
-    }
-    // Judged by the registry's clock when its Date is known (that is the clock that decides), else by this machine's.
-    const expiredForRegistry = registryNowS !== undefined && claims.exp !== undefined && claims.exp + REGISTRY_LEEWAY_S < registryNowS
-    const earlyForRegistry = registryNowS !== undefined && claims.nbf !== undefined && claims.nbf - REGISTRY_LEEWAY_S > registryNowS
-    if (claims.exp !== undefined && claims.exp + REGISTRY_LEEWAY_S < nowS && !expiredForRegistry) {
-      findings.push({code: 'token.expired-on-arrival', severity: 'warn', message: `the token expired ${Math.round(nowS - claims.exp)} s before it arrived (exp ${new Date(claims.exp * 1000).toISOString()})`, fix: 'The token server\'s clock or its token lifetime is wrong, or this machine\'s clock is ahead.', evidence: 'claim exp'})
-    }
-    if (claims.nbf !== undefined && claims.nbf - REGISTRY_LEEWAY_S > nowS && !earlyForRegistry) {
-      findings.push({code: 'token.not-yet-valid', severity: 'warn', message: `the token is not valid for another ${Math.round(claims.nbf - nowS)} s (nbf)`, fix: 'This machine\'s clock is behind the token server\'s: sync it.', evidence: 'claim nbf'})
-    }
-    if (earlyForRegistry) {
-      findings.push({code: 'token.not-yet-valid-for-registry', severity: 'warn', message: `by the registry's clock the token is not valid for another ${Math.round(claims.nbf! - registryNowS!)} s (nbf): the registry will reject it as invalid_token`, fix: 'The token server\'s clock is ahead of the registry\'s: sync both (NTP).', evidence: 'claim nbf, registry Date header'})
-    }
-    if (expiredForRegistry) {
-      findings.push({code: 'token.expired-for-registry', severity: 'warn', message: `by the registry's clock the token expired ${Math.round(registryNowS! - claims.exp!)} s ago (exp): the registry will reject it as invalid_token`, fix: 'The token server\'s clock is behind the registry\'s (or its token lifetime is too short): sync both clocks (NTP).', evidence: 'claim exp, registry Date header'})
-    }
-    if (claims.exp !== undefined && claims.iat !== undefined && claims.exp - claims.iat < MIN_TOKEN_LIFETIME_S) {
-      findings.push({code: 'token.short-lifetime', severity: 'warn', message: `the token lives ${claims.exp - claims.iat} s (exp - iat), under the 60 s minimum`})
-    }
-    if (claims.iat !== undefined) {
-      const skew = Math.round(claims.iat - nowS)
-      if (Math.abs(skew) > CLOCK_SKEW_WARN_S && !dateHeader) findings.push({code: 'clock.skew.iat', severity: 'warn', message: `the token was issued ${Math.abs(skew)} s ${skew > 0 ? 'in the future' : 'in the past'} by this machine's clock`, evidence: 'claim iat'})
-    }
+    const claims = judgeClaims(decoded, {service: input.challenge?.service, nowS, registryNowS: clock.registryNowS, issuerDateKnown: !!dateHeader})
+    merge(facts, findings, claims)
     if (!input.login && input.scopes.length) {
-      const requested = parseScopes(input.scopes.join(' ')).scopes
-      result.comparison = compareAccess(requested, claims.access)
-      facts.comparison = result.comparison
-      const missing = result.comparison.filter((x) => x.missing.length)
-      if (!claims.access || claims.access.length === 0) {
-        findings.push({
-          code: 'token.access.empty',
-          severity: 'error',
-          exitCode: result.anonymous ? ExitCode.AUTHENTICATION : ExitCode.DENIED,
-          message: `the token grants nothing ("access": ${claims.access ? '[]' : 'absent'}): the token server answers 200 even when ${result.anonymous ? 'an anonymous client' : `"${claims.sub || 'this account'}"`} may not ${input.scopes.join(' ')}`,
-          fix: result.anonymous ? 'The repository is private or does not exist (or, on Docker Hub, an official image was named without library/): log in, and check the name.' : 'This account has no rights on the repository: check its name and the account\'s permissions.',
-          evidence: 'claim access',
-        })
-      } else if (missing.length) {
-        for (const m of missing) {
-          findings.push({
-            code: 'token.scope.missing-action',
-            severity: 'error',
-            exitCode: result.anonymous ? ExitCode.AUTHENTICATION : ExitCode.DENIED,
-            message: `asked for ${m.requested.join(',')} on ${m.type}:${m.name}, granted ${m.granted.length ? m.granted.join(',') : 'nothing'}: ${m.missing.join(',')} missing`,
-            fix: result.anonymous ? `The request was anonymous, and the repository is private or does not exist: log in with an account that may ${m.missing.join(',')} it, and check the name.` : m.missing.includes('push') ? 'The account may pull but not push here: ask for write access, or use a token with write scope.' : 'The account lacks these rights on the repository.',
-            evidence: 'claim access',
-          })
-        }
-      }
-      // failure-stories.md §7: a custom token server that writes the registry host into the name grants on a name
-      // the registry never asks about ("registry.corp/team/app" for "team/app").
-      for (const m of missing) {
-        const near = (claims.access ?? []).find((g) => g && typeof g === 'object' && g.type === m.type && typeof g.name === 'string' && g.name !== m.name && g.name.endsWith(`/${m.name}`) && /[.:]|^localhost$/.test(g.name.slice(0, g.name.length - m.name.length - 1).split('/')[0]!))
-        if (near) {
-          findings.push({code: 'token.access.host-prefixed', severity: 'warn', message: `the token grants ${Array.isArray(near.actions) ? near.actions.join(',') : '?'} on "${near.name}", not on "${m.name}": the name in the access claim carries a registry host, and the registry compares names exactly`, fix: 'Fix the token server: the access claim names the repository without the registry host (as in the scope the registry asked for).', evidence: 'claim access'})
-        }
-      }
+      const access = judgeAccess(input.scopes, decoded.claims, result.anonymous)
+      result.comparison = access.comparison
+      merge(facts, findings, access)
     }
   }
   const summary = `${facts.method ?? 'no'} exchange → ${decoded ? 'JWT' : 'opaque token'}${result.comparison ? `; granted: ${describeGrant(result.comparison)}` : ''}`
   return step('token', summary, facts, exchanges, findings)
+}
+
+function merge(facts: Record<string, unknown>, findings: Finding[], judged: Judged): void {
+  Object.assign(facts, judged.facts)
+  findings.push(...judged.findings)
 }
 
 function describeGrant(c: ScopeComparison[]): string {
