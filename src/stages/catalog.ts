@@ -1,5 +1,5 @@
 import {parseWWWAuthenticate, pickChallenge, type Challenge} from '../auth/challenge.js'
-import {formatScope, parseScopes, repositoryScope} from '../auth/scope.js'
+import {formatScope, parseScopes} from '../auth/scope.js'
 import {tokenRequestUrl} from '../auth/token-url.js'
 import {isGhcr, isGitlab} from '../diagnosis/rules.js'
 import type {HttpResult} from '../http/client.js'
@@ -9,6 +9,8 @@ import {challengeWarnings} from './challenge.js'
 import {dockerStyle, registryErrors, skipped, step, type StageContext} from './context.js'
 import type {ProbeResult} from './probe.js'
 import type {TokenStageResult} from './token.js'
+import {isBasicChallenge, judgeRefusal, unsupportedFinding} from './catalog-judge.js'
+import {CATALOG_SCOPE, defaultScope, firstPageUrl, listPath, MAX_LIST_PAGES, parseNextLink, parsePage, type ListTarget} from './listing.js'
 import {transportFinding} from './transport-finding.js'
 
 /**
@@ -16,59 +18,7 @@ import {transportFinding} from './transport-finding.js'
  * /v2/<name>/tags/list (OCI end-8b), both paginated with `n`, `last` and `Link: <…>; rel="next"` (RFC 8288).
  */
 
-/** --all stops here: 100 pages of distribution's maximum 1000 entries is 100 000 names, more than any person reads. */
-export const MAX_LIST_PAGES = 100
-/** The scope distribution asks for on /v2/_catalog (app.go appendCatalogAccessRecord). */
-export const CATALOG_SCOPE = 'registry:catalog:*'
-
-export type ListTarget = {kind: 'catalog'} | {kind: 'tags'; repository: string}
-
-export function listPath(target: ListTarget): string {
-  return target.kind === 'catalog' ? '/v2/_catalog' : `/v2/${target.repository}/tags/list`
-}
-
-export function firstPageUrl(baseUrl: string, target: ListTarget, pageSize?: number): string {
-  return `${baseUrl}${listPath(target)}${pageSize === undefined ? '' : `?n=${pageSize}`}`
-}
-
-export function defaultScope(target: ListTarget): string {
-  return target.kind === 'catalog' ? CATALOG_SCOPE : formatScope(repositoryScope(target.repository, ['pull']))
-}
-
-/**
- * The target of the `rel="next"` link in a Link header (RFC 8288 §3), or undefined. Pure. Handles several links in one
- * header (commas inside <…> are part of the URL), `rel` quoted or bare and holding several relation types, and
- * parameters in any order and case. The URL is returned as written: relative ones resolve against the request URL.
- */
-export function parseNextLink(header: string | null | undefined): string | undefined {
-  if (!header) return undefined
-  let i = 0
-  while (i < header.length) {
-    const open = header.indexOf('<', i)
-    if (open === -1) return undefined
-    const close = header.indexOf('>', open + 1)
-    if (close === -1) return undefined
-    const target = header.slice(open + 1, close).trim()
-    // The parameters run to the next link, which starts at a comma followed by '<'.
-    const nextLink = header.slice(close + 1).search(/,\s*</)
-    const end = nextLink === -1 ? header.length : close + 1 + nextLink
-    const params = header.slice(close + 1, end)
-    const rel = /(?:^|;)\s*rel\s*=\s*(?:"([^"]*)"|([^\s;,]+))/i.exec(params)
-    const rels = (rel?.[1] ?? rel?.[2] ?? '').toLowerCase().split(/\s+/)
-    if (rels.includes('next') && target) return target
-    i = end + 1
-  }
-  return undefined
-}
-
-/** The names a page holds: {"repositories":[…]} or {"name":…,"tags":[…]} (tags may be null for an empty repository). */
-export function parsePage(target: ListTarget, json: unknown): string[] | undefined {
-  if (!json || typeof json !== 'object' || Array.isArray(json)) return undefined
-  const list = (json as Record<string, unknown>)[target.kind === 'catalog' ? 'repositories' : 'tags']
-  if (list === null && target.kind === 'tags') return []
-  if (!Array.isArray(list) || !list.every((x) => typeof x === 'string')) return undefined
-  return list as string[]
-}
+export {CATALOG_SCOPE, defaultScope, firstPageUrl, listPath, MAX_LIST_PAGES, parseNextLink, parsePage, type ListTarget} from './listing.js'
 
 /**
  * Registries known not to offer the catalog to their users (registry-auth.md §12, failure-stories.md 18), recognised
@@ -203,35 +153,63 @@ export interface ListResult {
  */
 export async function listStage(ctx: StageContext, input: ListStageInput): Promise<{step: Step; result: ListResult}> {
   const {target, registry} = input
-  const stage = target.kind
-  const result: ListResult = {items: [], pages: [], complete: false, unsupported: false}
-  const facts: Record<string, unknown> = {scope: defaultScope(target)}
-  const exchanges: Exchange[] = []
-  const findings: Finding[] = []
   const known = target.kind === 'catalog' ? knownCatalogUnsupported(registry, input.probeChallenge) ?? knownCatalogUnsupported(registry, input.challenge) : undefined
   const bearerRegistry = input.probeChallenge?.scheme === 'bearer'
-  const basicOnCatalog = target.kind === 'catalog' && bearerRegistry && input.challenge?.scheme === 'basic'
-  const unsupported = (message: string, evidence?: string): {step: Step; result: ListResult} => {
-    result.unsupported = true
-    const f: Finding = {code: 'catalog.unsupported', severity: 'error', exitCode: ExitCode.UNSUPPORTED, message: `catalog unsupported on this registry${known ? ' (known)' : ''}: ${message}`, fix: known ? undefined : 'List what you need another way: `regprobe tags REGISTRY/REPOSITORY` for a repository you know, or the registry\'s own API.', ...(evidence ? {evidence} : {})}
-    findings.push(f)
-    return {step: step(stage, f.message, {...facts, ...pageFacts(result)}, exchanges, findings), result}
+  const run: ListRun = {
+    input,
+    stage: target.kind,
+    result: {items: [], pages: [], complete: false, unsupported: false},
+    facts: {scope: defaultScope(target)},
+    exchanges: [],
+    findings: [],
+    known,
+    bearerRegistry,
+    basicOnCatalog: target.kind === 'catalog' && bearerRegistry && input.challenge?.scheme === 'basic',
   }
+  const early = precondition(run)
+  if (early) return early
+  await readPages(ctx, run)
+  return {step: step(run.stage, listSummary(run), {...run.facts, ...pageFacts(run.result)}, run.exchanges, run.findings), result: run.result}
+}
 
+interface ListRun {
+  input: ListStageInput
+  stage: ListTarget['kind']
+  result: ListResult
+  facts: Record<string, unknown>
+  exchanges: Exchange[]
+  findings: Finding[]
+  /** Why this registry is known not to offer the catalog (Docker Hub, ghcr.io, GitLab, Harbor). */
+  known?: string
+  bearerRegistry: boolean
+  basicOnCatalog: boolean
+}
+
+/** Before any page: a refused token, a Basic challenge where a Bearer registry can give no token, or no token at all. */
+function precondition(run: ListRun): {step: Step; result: ListResult} | undefined {
+  const {input, stage, result, known} = run
   const t = input.token
-  let authorization = t?.authorization
+  const stop = (f: Finding) => {
+    result.unsupported = true
+    run.findings.push(f)
+    return {step: step(stage, f.message, {...run.facts, ...pageFacts(result)}, run.exchanges, run.findings), result}
+  }
   if (t?.refused) {
-    if (known && t.exchange?.results.at(-1)?.status === 403) {
-      return unsupported(`${known}; the token server refused ${CATALOG_SCOPE}`, t.refused.code)
-    }
+    if (known && t.exchange?.results.at(-1)?.status === 403) return stop(unsupportedFinding(known, `${known}; the token server refused ${CATALOG_SCOPE}`, t.refused.code))
     return {step: skipped(stage, `skipped: no token (${t.refused.message})`), result}
   }
-  if (basicOnCatalog && !authorization) {
-    return unsupported(known ?? `the registry speaks Bearer but answers ${listPath(target)} with a Basic challenge (realm "${input.challenge?.realm ?? ''}"): no token can open it`, 'WWW-Authenticate on the listing')
+  if (run.basicOnCatalog && !t?.authorization) {
+    return stop(unsupportedFinding(known, known ?? `the registry speaks Bearer but answers ${listPath(input.target)} with a Basic challenge (realm "${input.challenge?.realm ?? ''}"): no token can open it`, 'WWW-Authenticate on the listing'))
   }
-  if (input.challenge?.scheme === 'bearer' && !authorization) return {step: skipped(stage, 'skipped: the token stage did not produce a token'), result}
+  if (input.challenge?.scheme === 'bearer' && !t?.authorization) return {step: skipped(stage, 'skipped: the token stage did not produce a token'), result}
+  return undefined
+}
 
-  let url = firstPageUrl(input.baseUrl, target, input.pageSize)
+/** Reads page after page with one token (a fresh one once, if a later page answers 401), until a page says it is the last. */
+async function readPages(ctx: StageContext, run: ListRun): Promise<void> {
+  const {input, stage, result, findings, exchanges} = run
+  let authorization = input.token?.authorization
+  let url = firstPageUrl(input.baseUrl, input.target, input.pageSize)
   const seen = new Set<string>()
   let reauthorized = false
   let page = 1
@@ -240,10 +218,7 @@ export async function listStage(ctx: StageContext, input: ListStageInput): Promi
     const r = reuse ?? (await ctx.http.send({method: 'GET', url, headers: authorization ? {authorization} : {}}))
     if (!reuse) exchanges.push(...r.exchanges)
     reuse = undefined
-    if (r.failure && !r.status) {
-      findings.push(transportFinding(stage, r.failure))
-      break
-    }
+    if (r.failure && !r.status) return void findings.push(transportFinding(stage, r.failure))
     // A token that lived long enough for page 1 can expire before page N: fetch a new one, once.
     if (r.status === 401 && page > 1 && !reauthorized && input.reauthorize) {
       reauthorized = true
@@ -257,104 +232,69 @@ export async function listStage(ctx: StageContext, input: ListStageInput): Promi
     }
     if (r.status !== 200) {
       result.pages.push({page, url: r.exchange.request.url, status: r.status, items: 0})
-      const f = judge(r, input, known, basicOnCatalog || (bearerRegistry && target.kind === 'catalog' && isBasicChallenge(r)), page)
+      const f = judgeRefusal(r, input, run.known, run.basicOnCatalog || (run.bearerRegistry && input.target.kind === 'catalog' && isBasicChallenge(r)), page)
       if (f.exitCode === ExitCode.UNSUPPORTED) result.unsupported = true
-      findings.push(f)
-      break
+      return void findings.push(f)
     }
-    const items = parsePage(target, r.json)
+    const items = parsePage(input.target, r.json)
     if (!items) {
-      findings.push({code: `${stage}.malformed-page`, severity: 'error', exitCode: ExitCode.PROTOCOL, message: `page ${page} of ${listPath(target)} is not ${target.kind === 'catalog' ? '{"repositories":[…]}' : '{"name":…,"tags":[…]}'}`, fix: 'The endpoint is not a registry listing (a proxy or web page answered?); see the body with -v.'})
-      break
+      return void findings.push({code: `${stage}.malformed-page`, severity: 'error', exitCode: ExitCode.PROTOCOL, message: `page ${page} of ${listPath(input.target)} is not ${input.target.kind === 'catalog' ? '{"repositories":[…]}' : '{"name":…,"tags":[…]}'}`, fix: 'The endpoint is not a registry listing (a proxy or web page answered?); see the body with -v.'})
     }
     result.pages.push({page, url: r.exchange.request.url, status: 200, items: items.length})
     result.items.push(...items)
     seen.add(url)
-    const link = parseNextLink(r.headers?.get('link'))
-    if (!link) {
-      // No Link is how distribution says "no more", even after a full page (catalog.go adds one only when more exist).
-      result.complete = true
-      break
-    }
-    let next: URL
-    try {
-      next = new URL(link, url)
-    } catch {
-      findings.push({code: `${stage}.link-invalid`, severity: 'warn', message: `the Link header's next URL "${link.slice(0, 200)}" is not a URL; stopped after page ${page}`})
-      break
-    }
-    // Credentials go only where the listing lives; a Link elsewhere would hand the token to another host.
-    if (next.origin !== new URL(url).origin) {
-      findings.push({code: `${stage}.link-other-origin`, severity: 'warn', message: `the next page is on another origin (${next.origin}); regprobe does not send the token there and stopped after page ${page}`})
-      break
-    }
-    if (seen.has(next.toString())) {
-      findings.push({code: `${stage}.link-loop`, severity: 'warn', message: `the next page link points back to a page already read; stopped after page ${page}`})
-      break
-    }
-    if (page >= input.maxPages) {
-      findings.push(
-        input.all
-          ? {code: `${stage}.page-cap`, severity: 'warn', message: `--all stopped at its cap of ${MAX_LIST_PAGES} pages; the registry has more`, fix: 'Raise --page-size (distribution accepts up to 1000) to read more per page.'}
-          : {code: `${stage}.more-pages`, severity: 'info', message: `the registry has more after page ${page}: pass --all (or --max-pages N) to follow the Link header`},
-      )
-      break
-    }
-    url = next.toString()
+    const next = nextPage(run, r, url, seen, page)
+    if (!next) return
+    url = next
     page++
   }
+}
+
+/** The next page's URL from the Link header, or undefined (with the reason as a finding) when reading stops here. */
+function nextPage(run: ListRun, r: HttpResult, url: string, seen: Set<string>, page: number): string | undefined {
+  const {stage, findings, input} = run
+  const link = parseNextLink(r.headers?.get('link'))
+  if (!link) {
+    // No Link is how distribution says "no more", even after a full page (catalog.go adds one only when more exist).
+    run.result.complete = true
+    return undefined
+  }
+  let next: URL
+  try {
+    next = new URL(link, url)
+  } catch {
+    findings.push({code: `${stage}.link-invalid`, severity: 'warn', message: `the Link header's next URL "${link.slice(0, 200)}" is not a URL; stopped after page ${page}`})
+    return undefined
+  }
+  // Credentials go only where the listing lives; a Link elsewhere would hand the token to another host.
+  if (next.origin !== new URL(url).origin) {
+    findings.push({code: `${stage}.link-other-origin`, severity: 'warn', message: `the next page is on another origin (${next.origin}); regprobe does not send the token there and stopped after page ${page}`})
+    return undefined
+  }
+  if (seen.has(next.toString())) {
+    findings.push({code: `${stage}.link-loop`, severity: 'warn', message: `the next page link points back to a page already read; stopped after page ${page}`})
+    return undefined
+  }
+  if (page >= input.maxPages) {
+    findings.push(
+      input.all
+        ? {code: `${stage}.page-cap`, severity: 'warn', message: `--all stopped at its cap of ${MAX_LIST_PAGES} pages; the registry has more`, fix: 'Raise --page-size (distribution accepts up to 1000) to read more per page.'}
+        : {code: `${stage}.more-pages`, severity: 'info', message: `the registry has more after page ${page}: pass --all (or --max-pages N) to follow the Link header`},
+    )
+    return undefined
+  }
+  return next.toString()
+}
+
+function listSummary(run: ListRun): string {
+  const {result, findings, input} = run
   const failed = findings.find((f) => f.severity === 'error')
-  const summary = !failed
-    ? `${result.items.length} ${target.kind === 'catalog' ? 'repositories' : 'tags'} in ${result.pages.length} page${result.pages.length === 1 ? '' : 's'}${result.complete ? '' : findings.some((f) => f.code.endsWith('.page-cap')) ? ` (stopped at the cap of ${MAX_LIST_PAGES} pages; more exist)` : ' (more exist)'}`
-    : failed.message
-  return {step: step(stage, summary, {...facts, ...pageFacts(result)}, exchanges, findings), result}
+  if (failed) return failed.message
+  const more = result.complete ? '' : findings.some((f) => f.code.endsWith('.page-cap')) ? ` (stopped at the cap of ${MAX_LIST_PAGES} pages; more exist)` : ' (more exist)'
+  return `${result.items.length} ${input.target.kind === 'catalog' ? 'repositories' : 'tags'} in ${result.pages.length} page${result.pages.length === 1 ? '' : 's'}${more}`
 }
 
 function pageFacts(result: ListResult): Record<string, unknown> {
   return {count: result.items.length, complete: result.complete, items: result.items, pages: result.pages}
 }
 
-function isBasicChallenge(r: HttpResult): boolean {
-  return pickChallenge(parseWWWAuthenticate(r.headers?.get('www-authenticate') ?? undefined).challenges)?.scheme === 'basic'
-}
-
-function judge(r: HttpResult, input: ListStageInput, known: string | undefined, basicOnBearer: boolean, page: number): Finding {
-  const {target} = input
-  const stage = target.kind
-  const status = r.status!
-  const said = dockerStyle(registryErrors(r))
-  const wa = r.headers?.get('www-authenticate') ?? undefined
-  const challenge = pickChallenge(parseWWWAuthenticate(wa).challenges)
-  const where = `${listPath(target)}${page > 1 ? ` (page ${page}, after ${page - 1} read)` : ''}`
-  const evidence = wa ? `WWW-Authenticate: ${wa}` : undefined
-  const answer = `${status}${challenge?.error ? ` ${challenge.error}` : ''}${said ? `: ${said}` : ''}`
-  const unsupported = (why: string): Finding => ({code: 'catalog.unsupported', severity: 'error', exitCode: ExitCode.UNSUPPORTED, message: `catalog unsupported on this registry${known ? ' (known)' : ''}: ${why}`, ...(known ? {} : {fix: 'List what you need another way: `regprobe tags REGISTRY/REPOSITORY` for a repository you know, or the registry\'s own API.'}), ...(evidence ? {evidence} : {})})
-
-  if (target.kind === 'catalog' && (status === 404 || status === 405)) return unsupported(`${where} answered ${answer}`)
-  if (status === 404) return {code: 'tags.not-found', severity: 'error', exitCode: ExitCode.NOT_FOUND, message: `repository ${target.kind === 'tags' ? target.repository : ''} not found (${answer})`, fix: 'Check the repository name (docker.io official images live under library/).'}
-  if (status === 401 || status === 403) {
-    if (target.kind === 'catalog' && basicOnBearer) return unsupported(known ?? `the registry speaks Bearer but answers ${where} with a Basic challenge: ${answer}`)
-    if (target.kind === 'catalog' && known && challenge?.error !== 'invalid_token') return unsupported(`${known}; ${where} answered ${answer} (${CATALOG_SCOPE} was requested)`)
-    if (challenge?.error === 'invalid_token') {
-      return {code: `${stage}.invalid-token`, severity: 'error', exitCode: ExitCode.AUTHENTICATION, message: `the registry rejected the token on ${where} as invalid_token${said ? ` (${said})` : ''}`, fix: 'Compare the token\'s exp/nbf with the clocks and its aud/iss with the registry\'s auth.token settings (see the token step).', ...(evidence ? {evidence} : {})}
-    }
-    if (input.anonymous) {
-      return {code: `${stage}.credentials-required`, severity: 'error', exitCode: ExitCode.AUTHENTICATION, message: `listing ${where} anonymously was refused (${answer})`, fix: 'Pass credentials of an account that may list: -u USER --password-stdin (or log in with docker login).', ...(evidence ? {evidence} : {})}
-    }
-    return {
-      code: `${stage}.denied`,
-      severity: 'error',
-      exitCode: ExitCode.DENIED,
-      message: `this account may not list ${where} (${answer})`,
-      fix: target.kind === 'catalog'
-        ? `The token server did not grant ${CATALOG_SCOPE} to this account (see the token step's access): ask the registry's administrator for catalog rights, or list a known repository with \`regprobe tags\`. Some registries do not offer the catalog at all.`
-        : 'This account may not pull this repository: ask for read access, and check the name.',
-      ...(evidence ? {evidence} : {}),
-    }
-  }
-  if (status === 400 && registryErrors(r).some((e) => e.code === 'PAGINATION_NUMBER_INVALID')) {
-    return {code: `${stage}.page-size-invalid`, severity: 'error', exitCode: ExitCode.PROTOCOL, message: `the registry refused the page size (${answer})`, fix: 'Use a smaller --page-size (distribution accepts at most 1000 unless catalog.maxentries says otherwise).'}
-  }
-  if (status === 429) return {code: `${stage}.rate-limited`, severity: 'error', exitCode: ExitCode.RATE_LIMITED, message: `rate limited on ${where} (${answer})`, fix: 'Wait for the window to reset and retry.'}
-  return {code: `${stage}.unexpected`, severity: 'error', exitCode: ExitCode.PROTOCOL, message: `${where} answered ${answer}`}
-}
