@@ -7,6 +7,7 @@ import {describeRedacted, redactSecret} from '../http/redact.js'
 import type {RegistryAddress} from '../reference.js'
 import {ExitCode, type Exchange, type Finding, type Step} from '../trace/types.js'
 import {dockerStyle, htmlTitle, isHtml, registryErrors, skipped, step, type StageContext} from './context.js'
+import type {TransportFailure} from '../http/failure.js'
 import {judgeAccess, judgeClaims, judgeClocks, judgeLifetime, type Judged} from './token-judges.js'
 import {transportFinding} from './transport-finding.js'
 import {unbracket} from '../http/hosts.js'
@@ -54,64 +55,22 @@ function isLoopbackUrl(u: URL): boolean {
 }
 
 export async function tokenStage(ctx: StageContext, input: TokenStageInput): Promise<{step: Step; result: TokenStageResult}> {
-  const {challenge: c, credential} = input
-  const anonymous = !credential
-  const result: TokenStageResult = {anonymous}
-  if (!c) return {step: skipped('token', 'skipped: no challenge, so no token is needed'), result}
-  if (c.scheme === 'basic') {
-    if (credential?.kind === 'basic') {
-      ctx.http.secrets.addBasic(credential.username, credential.password)
-      result.authorization = `Basic ${Buffer.from(`${credential.username}:${credential.password}`).toString('base64')}`
-    }
-    return {step: skipped('token', 'skipped: the registry asks for Basic auth, so credentials go with every request and there is no token exchange'), result}
+  const result: TokenStageResult = {anonymous: !input.credential}
+  const early = withoutExchange(ctx, input, result)
+  if (early) return {step: early, result}
+  const c = input.challenge!
+  const realm = checkRealm(c.realm!, input)
+  if (typeof realm === 'string') return {step: skipped('token', realm), result}
+  if (!(realm instanceof URL)) {
+    result.refused = realm
+    return {step: step('token', realm.message, {realm: c.realm}, [], [realm]), result}
   }
-  if (c.scheme !== 'bearer') return {step: skipped('token', `skipped: the "${c.scheme}" scheme has no token exchange that regprobe knows`), result}
-  if (credential?.kind === 'registry-token') {
-    ctx.http.secrets.add(credential.token)
-    result.authorization = `Bearer ${credential.token}`
-    result.token = credential.token
-    return {step: analyse(ctx, input, result, [], [{code: 'token.registry-token', severity: 'info', message: `a registry token from ${credential.source.location} is sent as is (no exchange)`}], undefined), result}
-  }
-  if (!c.realm) return {step: skipped('token', 'skipped: the challenge has no realm'), result}
-
   const findings: Finding[] = []
-  let realm: URL
-  try {
-    realm = new URL(c.realm)
-  } catch {
-    return {step: skipped('token', `skipped: the realm "${c.realm}" is not a URL`), result}
-  }
-  // A realm such as javascript: or file: parses as a URL but no token request can go there (exchangeToken would throw).
-  if (realm.protocol !== 'http:' && realm.protocol !== 'https:') {
-    const f: Finding = {code: 'token.realm-invalid', severity: 'error', exitCode: ExitCode.PROTOCOL, message: `the realm "${c.realm.slice(0, 200)}" is not an http(s) URL: no token can be requested there`, fix: 'Set the registry\'s token realm to a full https:// URL.'}
-    result.refused = f
-    return {step: step('token', f.message, {realm: c.realm}, [], [f]), result}
-  }
-  // A realm with user:password@ (its password already dropped when the challenge was read): named, never requested.
-  if (realm.username || realm.password) {
-    const f: Finding = {code: 'token.realm-userinfo', severity: 'error', exitCode: ExitCode.PROTOCOL, message: `the realm URL carries credentials (user "${decodeURIComponent(realm.username)}" and a password, shown as REDACTED): regprobe does not send a token request there`, fix: 'Remove the user:password@ from the registry\'s token realm (auth.token.realm): clients send their own credentials, and a password in the challenge is readable by every client.'}
-    result.refused = f
-    return {step: step('token', f.message, {realm: c.realm}, [], [f]), result}
-  }
-  // design.md: never send credentials over plain HTTP to a non-loopback host unless --plain-http was given.
-  if (credential && realm.protocol === 'http:' && !isLoopbackUrl(realm) && !input.plainHttp) {
-    const f: Finding = {
-      code: 'token.refused-plain-http-credentials',
-      severity: 'error',
-      exitCode: ExitCode.TLS,
-      message: `the realm ${realm.origin} is plain HTTP: regprobe will not send your password there`,
-      fix: 'Serve the token endpoint over HTTPS; pass --plain-http only if you accept that the password crosses the network in clear text.',
-    }
-    result.refused = f
-    return {step: step('token', f.message, {realm: c.realm}, [], [f]), result}
-  }
-
-  const grant = grantOf(credential)
   const ex = await exchangeToken(ctx.http, {
-    realm: c.realm,
+    realm: c.realm!,
     service: c.service,
     scopes: input.login ? [] : input.scopes,
-    grant,
+    grant: grantOf(input.credential),
     oauth: input.oauth,
     clientId: input.login ? 'docker' : undefined,
     offline: input.login,
@@ -120,21 +79,9 @@ export async function tokenStage(ctx: StageContext, input: TokenStageInput): Pro
   const exchanges = ex.results.flatMap((r) => r.exchanges)
   if (ex.fellBackToGet) findings.push({code: 'token.oauth-fallback-get', severity: 'info', message: `the OAuth2 POST answered ${ex.results[0]!.status}; fell back to GET as the spec advises (docker's own client does not, so identity-token logins may fail here)`})
   const last = ex.results.at(-1)!
-  if (last.failure && !last.status) {
-    findings.push(transportFinding('token', last.failure))
-    const facts: Record<string, unknown> = {realm: c.realm}
-    // The realm is often another host than the registry (auth.docker.io, gitlab.com, an internal name): show its
-    // network path per address family, as the probe does for the registry (failure-stories.md §12, §17).
-    const {networkPathIfUnconnected} = await import('../http/network-path.js')
-    const path = await networkPathIfUnconnected(last.failure, exchanges, realm.href, 'token', {timeoutMs: ctx.http.timeoutMs, lookup: ctx.lookup})
-    if (path) {
-      facts.network = path.network
-      findings.push(...path.findings)
-    }
-    return {step: step('token', last.failure.message, facts, exchanges, findings), result}
-  }
+  if (last.failure && !last.status) return {step: await unconnected(ctx, last.failure, c.realm!, exchanges, findings), result}
   if (!ex.response) {
-    const refused = refusal(last, anonymous, c.realm)
+    const refused = refusal(last, result.anonymous, c.realm!)
     findings.push(refused)
     result.refused = refused
     return {step: step('token', refused.message, {realm: c.realm, method: ex.method, status: last.status}, exchanges, findings), result}
@@ -142,6 +89,73 @@ export async function tokenStage(ctx: StageContext, input: TokenStageInput): Pro
   result.token = ex.response.token
   result.authorization = `Bearer ${ex.response.token}`
   return {step: analyse(ctx, input, result, exchanges, findings, ex), result}
+}
+
+/** The cases with no token exchange: no challenge, Basic (credentials on every request), an unknown scheme, a registry token, no realm. */
+function withoutExchange(ctx: StageContext, input: TokenStageInput, result: TokenStageResult): Step | undefined {
+  const {challenge: c, credential} = input
+  if (!c) return skipped('token', 'skipped: no challenge, so no token is needed')
+  if (c.scheme === 'basic') {
+    if (credential?.kind === 'basic') {
+      ctx.http.secrets.addBasic(credential.username, credential.password)
+      result.authorization = `Basic ${Buffer.from(`${credential.username}:${credential.password}`).toString('base64')}`
+    }
+    return skipped('token', 'skipped: the registry asks for Basic auth, so credentials go with every request and there is no token exchange')
+  }
+  if (c.scheme !== 'bearer') return skipped('token', `skipped: the "${c.scheme}" scheme has no token exchange that regprobe knows`)
+  if (credential?.kind === 'registry-token') {
+    ctx.http.secrets.add(credential.token)
+    result.authorization = `Bearer ${credential.token}`
+    result.token = credential.token
+    return analyse(ctx, input, result, [], [{code: 'token.registry-token', severity: 'info', message: `a registry token from ${credential.source.location} is sent as is (no exchange)`}], undefined)
+  }
+  if (!c.realm) return skipped('token', 'skipped: the challenge has no realm')
+  return undefined
+}
+
+/** The realm as a URL a token may be asked of; else a skip reason (not a URL) or the finding that refuses it. */
+function checkRealm(text: string, input: TokenStageInput): URL | string | Finding {
+  let realm: URL
+  try {
+    realm = new URL(text)
+  } catch {
+    return `skipped: the realm "${text}" is not a URL`
+  }
+  // A realm such as javascript: or file: parses as a URL but no token request can go there (exchangeToken would throw).
+  if (realm.protocol !== 'http:' && realm.protocol !== 'https:') {
+    return {code: 'token.realm-invalid', severity: 'error', exitCode: ExitCode.PROTOCOL, message: `the realm "${text.slice(0, 200)}" is not an http(s) URL: no token can be requested there`, fix: 'Set the registry\'s token realm to a full https:// URL.'}
+  }
+  // A realm with user:password@ (its password already dropped when the challenge was read): named, never requested.
+  if (realm.username || realm.password) {
+    return {code: 'token.realm-userinfo', severity: 'error', exitCode: ExitCode.PROTOCOL, message: `the realm URL carries credentials (user "${decodeURIComponent(realm.username)}" and a password, shown as REDACTED): regprobe does not send a token request there`, fix: 'Remove the user:password@ from the registry\'s token realm (auth.token.realm): clients send their own credentials, and a password in the challenge is readable by every client.'}
+  }
+  // design.md: never send credentials over plain HTTP to a non-loopback host unless --plain-http was given.
+  if (input.credential && realm.protocol === 'http:' && !isLoopbackUrl(realm) && !input.plainHttp) {
+    return {
+      code: 'token.refused-plain-http-credentials',
+      severity: 'error',
+      exitCode: ExitCode.TLS,
+      message: `the realm ${realm.origin} is plain HTTP: regprobe will not send your password there`,
+      fix: 'Serve the token endpoint over HTTPS; pass --plain-http only if you accept that the password crosses the network in clear text.',
+    }
+  }
+  return realm
+}
+
+/**
+ * No answer from the realm. It is often another host than the registry (auth.docker.io, gitlab.com, an internal name):
+ * show its network path per address family, as the probe does for the registry (failure-stories.md §12, §17).
+ */
+async function unconnected(ctx: StageContext, failure: TransportFailure, realm: string, exchanges: Exchange[], findings: Finding[]): Promise<Step> {
+  findings.push(transportFinding('token', failure))
+  const facts: Record<string, unknown> = {realm}
+  const {networkPathIfUnconnected} = await import('../http/network-path.js')
+  const path = await networkPathIfUnconnected(failure, exchanges, new URL(realm).href, 'token', {timeoutMs: ctx.http.timeoutMs, lookup: ctx.lookup})
+  if (path) {
+    facts.network = path.network
+    findings.push(...path.findings)
+  }
+  return step('token', failure.message, facts, exchanges, findings)
 }
 
 /** Why the token server said no, in docker's words where it has them. */
