@@ -1,3 +1,4 @@
+import type {HttpResult} from '../http/client.js'
 import {parseWWWAuthenticate, pickChallenge, type Challenge} from '../auth/challenge.js'
 import type {Credential} from '../credentials/types.js'
 import {describeRedacted, redactSecret} from '../http/redact.js'
@@ -43,7 +44,40 @@ export async function loginStage(ctx: StageContext, input: LoginStageInput): Pro
   if (!probe.baseUrl || probe.failure) return {step: skipped('login', 'skipped: the probe did not reach a registry'), result}
   const facts: Record<string, unknown> = {configKey: registry.configKey}
   const v2 = `${probe.baseUrl}/v2/`
+  const auth = authorizationFor(ctx, input, facts, result)
+  if ('step' in auth) return {step: auth.step, result}
+  const r = await ctx.http.send({method: 'GET', url: v2, headers: auth.authorization ? {authorization: auth.authorization} : {}})
+  const exchanges: Exchange[] = [...r.exchanges]
+  const findings: Finding[] = []
+  if (r.failure && !r.status) {
+    findings.push(transportFinding('login', r.failure))
+    return {step: step('login', r.failure.message, facts, exchanges, findings), result}
+  }
+  result.status = r.status!
+  if (r.status === 200) {
+    result.succeeded = true
+    facts.result = LOGIN_SUCCEEDED
+    facts.dockerWouldStore = wouldStore(registry, credential!, result.identityToken)
+    if (!c) findings.push({code: 'login.open-registry', severity: 'info', message: 'the registry asks for no credentials, so docker login succeeds without checking them (docker stores them anyway)'})
+    findings.push({
+      code: 'login.proves-credentials-only',
+      severity: 'info',
+      message: 'a successful login proves only that the credentials are valid: docker login asks for no scope, so it says nothing about pull or push rights on any repository',
+      fix: `Prove access with: regprobe doctor ${registry.name === 'docker.io' ? '' : `${registry.name}/`}REPOSITORY [--push]`,
+    })
+    return {step: step('login', `${LOGIN_SUCCEEDED} (as docker would say): ${describeUser(credential!)} at ${registry.host}`, facts, exchanges, findings), result}
+  }
+  // docker's own words for every other answer (moby loginV2).
+  const said = `login attempt to ${v2} failed with status: ${r.status} ${r.exchange.response?.statusText ?? ''}`.trim()
+  facts.docker = said
+  const f = loginRefused(r, input, said)
+  findings.push(f)
+  return {step: step('login', f.message, facts, exchanges, findings), result}
+}
 
+/** The Authorization docker login would send on /v2/ (the token's, or Basic), or the step that ends the stage before it. */
+function authorizationFor(ctx: StageContext, input: LoginStageInput, facts: Record<string, unknown>, result: LoginResult): {authorization?: string} | {step: Step} {
+  const {registry, challenge: c, credential} = input
   if (!credential) {
     const f: Finding = {
       code: 'login.credentials-missing',
@@ -52,75 +86,47 @@ export async function loginStage(ctx: StageContext, input: LoginStageInput): Pro
       message: `no credentials for ${registry.name}: none were given and none were found under "${registry.configKey}" (docker login would ask for a user name, and fail without a terminal)`,
       fix: `Pass them: echo "$PASSWORD" | regprobe login ${registry.name === 'docker.io' ? '' : `${registry.name} `}-u USER --password-stdin (see the credentials step for where regprobe looked).`,
     }
-    return {step: step('login', f.message, facts, [], [f]), result}
+    return {step: step('login', f.message, facts, [], [f])}
   }
-
-  let authorization: string | undefined
   if (c?.scheme === 'bearer') {
     const t = input.token
     if (t?.refused) {
       const f = judgeRefusal(t.refused, registry)
       // Other refusals (a protocol error, rate limiting, a realm over plain HTTP) keep the token step's own verdict.
-      if (!f) return {step: skipped('login', `skipped: no token (${t.refused.message})`), result}
-      return {step: step('login', f.message, facts, [], [f]), result}
+      return {step: f ? step('login', f.message, facts, [], [f]) : skipped('login', `skipped: no token (${t.refused.message})`)}
     }
-    if (!t?.authorization) return {step: skipped('login', 'skipped: the token stage did not produce a token'), result}
-    authorization = t.authorization
+    if (!t?.authorization) return {step: skipped('login', 'skipped: the token stage did not produce a token')}
     const refresh = t.exchange?.response?.refreshToken
     result.identityToken = !!refresh
     facts.identityToken = refresh ? describeRedacted(redactSecret(refresh)) : 'none (docker stores the password)'
-  } else if (c?.scheme === 'basic') {
+    return {authorization: t.authorization}
+  }
+  if (c?.scheme === 'basic') {
     if (credential.kind !== 'basic') {
       const f: Finding = {code: 'login.credentials-unusable', severity: 'error', exitCode: ExitCode.AUTHENTICATION, message: `the registry asks for Basic credentials, and the credential found is ${credential.kind === 'identity-token' ? 'an identity token' : 'a registry token'}, which Basic cannot carry`, fix: 'Log in with a user name and password (or access token) for this registry.'}
-      return {step: step('login', f.message, facts, [], [f]), result}
+      return {step: step('login', f.message, facts, [], [f])}
     }
     ctx.http.secrets.addBasic(credential.username, credential.password)
-    authorization = `Basic ${Buffer.from(`${credential.username}:${credential.password}`).toString('base64')}`
-  } else if (c) {
-    return {step: skipped('login', `skipped: docker login knows Bearer and Basic, not "${c.scheme}"`), result}
+    return {authorization: `Basic ${Buffer.from(`${credential.username}:${credential.password}`).toString('base64')}`}
   }
+  if (c) return {step: skipped('login', `skipped: docker login knows Bearer and Basic, not "${c.scheme}"`)}
+  return {}
+}
 
-  const r = await ctx.http.send({method: 'GET', url: v2, headers: authorization ? {authorization} : {}})
-  const exchanges: Exchange[] = [...r.exchanges]
-  const findings: Finding[] = []
-  if (r.failure && !r.status) {
-    findings.push(transportFinding('login', r.failure))
-    return {step: step('login', r.failure.message, facts, exchanges, findings), result}
-  }
+/** Why /v2/ refused the login: a token the registry rejects is not a password it rejects. */
+function loginRefused(r: HttpResult, input: LoginStageInput, said: string): Finding {
   const status = r.status!
-  result.status = status
-  if (status === 200) {
-    result.succeeded = true
-    facts.result = LOGIN_SUCCEEDED
-    facts.dockerWouldStore = wouldStore(registry, credential, result.identityToken)
-    if (!c) findings.push({code: 'login.open-registry', severity: 'info', message: 'the registry asks for no credentials, so docker login succeeds without checking them (docker stores them anyway)'})
-    findings.push({
-      code: 'login.proves-credentials-only',
-      severity: 'info',
-      message: 'a successful login proves only that the credentials are valid: docker login asks for no scope, so it says nothing about pull or push rights on any repository',
-      fix: `Prove access with: regprobe doctor ${registry.name === 'docker.io' ? '' : `${registry.name}/`}REPOSITORY [--push]`,
-    })
-    return {step: step('login', `${LOGIN_SUCCEEDED} (as docker would say): ${describeUser(credential)} at ${registry.host}`, facts, exchanges, findings), result}
-  }
-  // docker's own words for every other answer (moby loginV2).
-  const said = `login attempt to ${v2} failed with status: ${status} ${r.exchange.response?.statusText ?? ''}`.trim()
-  facts.docker = said
   const wire = dockerStyle(registryErrors(r))
   const retry = pickChallenge(parseWWWAuthenticate(r.headers?.get('www-authenticate') ?? undefined).challenges)
-  let f: Finding
-  if (status === 401 && c?.scheme === 'bearer') {
-    f = {code: 'login.token-rejected', severity: 'error', exitCode: ExitCode.AUTHENTICATION, message: `the token server accepted the credentials, but the registry rejected its token on /v2/ (401${retry?.error ? ` ${retry.error}` : ''}${wire ? `: ${wire}` : ''}): ${said}`, fix: 'The token server and the registry disagree (service/audience, issuer, signing certificate, or clocks): compare the token step\'s claims with the registry\'s auth.token settings.', evidence: `WWW-Authenticate: ${r.headers?.get('www-authenticate') ?? '(none)'}`}
-  } else if (status === 401) {
-    f = {code: 'login.credentials-rejected', severity: 'error', exitCode: ExitCode.AUTHENTICATION, message: `the registry rejected the credentials of ${describeUser(credential)} (401${wire ? `: ${wire}` : ''}): ${said}`, fix: 'Check the user name and password or access token (for ECR the password comes from `aws ecr get-login-password` and lasts 12 hours).'}
-  } else if (status === 403) {
-    f = {code: 'login.forbidden', severity: 'error', exitCode: ExitCode.AUTHENTICATION, message: `the registry refuses this login (403${wire ? `: ${wire}` : ''}): ${said}`, fix: 'The account may be locked or lack registry access, or a proxy or IP allow-list blocks it.'}
-  } else if (status === 429) {
-    f = {code: 'login.rate-limited', severity: 'error', exitCode: ExitCode.RATE_LIMITED, message: `rate limited (429${wire ? `: ${wire}` : ''}): ${said}`, fix: 'Wait and retry.'}
-  } else {
-    f = {code: 'login.failed', severity: 'error', exitCode: ExitCode.PROTOCOL, message: said + (wire ? ` (${wire})` : ''), fix: status === 400 ? 'A 400 on login usually means a malformed password (on ECR: paste the output of `aws ecr get-login-password` unchanged).' : undefined}
+  if (status === 401 && input.challenge?.scheme === 'bearer') {
+    return {code: 'login.token-rejected', severity: 'error', exitCode: ExitCode.AUTHENTICATION, message: `the token server accepted the credentials, but the registry rejected its token on /v2/ (401${retry?.error ? ` ${retry.error}` : ''}${wire ? `: ${wire}` : ''}): ${said}`, fix: 'The token server and the registry disagree (service/audience, issuer, signing certificate, or clocks): compare the token step\'s claims with the registry\'s auth.token settings.', evidence: `WWW-Authenticate: ${r.headers?.get('www-authenticate') ?? '(none)'}`}
   }
-  findings.push(f)
-  return {step: step('login', f.message, facts, exchanges, findings), result}
+  if (status === 401) {
+    return {code: 'login.credentials-rejected', severity: 'error', exitCode: ExitCode.AUTHENTICATION, message: `the registry rejected the credentials of ${describeUser(input.credential!)} (401${wire ? `: ${wire}` : ''}): ${said}`, fix: 'Check the user name and password or access token (for ECR the password comes from `aws ecr get-login-password` and lasts 12 hours).'}
+  }
+  if (status === 403) return {code: 'login.forbidden', severity: 'error', exitCode: ExitCode.AUTHENTICATION, message: `the registry refuses this login (403${wire ? `: ${wire}` : ''}): ${said}`, fix: 'The account may be locked or lack registry access, or a proxy or IP allow-list blocks it.'}
+  if (status === 429) return {code: 'login.rate-limited', severity: 'error', exitCode: ExitCode.RATE_LIMITED, message: `rate limited (429${wire ? `: ${wire}` : ''}): ${said}`, fix: 'Wait and retry.'}
+  return {code: 'login.failed', severity: 'error', exitCode: ExitCode.PROTOCOL, message: said + (wire ? ` (${wire})` : ''), fix: status === 400 ? 'A 400 on login usually means a malformed password (on ECR: paste the output of `aws ecr get-login-password` unchanged).' : undefined}
 }
 
 /**
