@@ -54,77 +54,88 @@ export async function accessStage(ctx: StageContext, input: AccessInput): Promis
     const f: Finding = {code: 'access.no-basic-credentials', severity: 'error', exitCode: ExitCode.AUTHENTICATION, message: 'the registry asks for Basic credentials and none were found (docker says "no basic auth credentials")', fix: 'Log in (docker login HOST) or pass -u USER --password-stdin; on ECR, the password comes from `aws ecr get-login-password`.'}
     return {step: step('access', f.message, facts, exchanges, [f]), outcomes: [{action: 'pull', ok: false, finding: f}]}
   }
-  const {ref} = input
+  const into: Collected = {exchanges, findings, facts}
   for (const action of input.actions) {
-    if (action === 'pull') {
-      const url = `${input.baseUrl}/v2/${ref.repository}/manifests/${ref.reference}`
-      let r = await ctx.http.send({method: 'HEAD', url, headers: {accept: MANIFEST_ACCEPT, ...auth}})
-      exchanges.push(...r.exchanges)
-      // A HEAD answer has no body, and the body is where registries say why (ECR's "token has expired", NAME_UNKNOWN
-      // vs MANIFEST_UNKNOWN, nginx's "Request Header Or Cookie Too Large" behind a 400). A refused GET does not count
-      // as a pull on Docker Hub, so ask again to read it.
-      if ([400, 403, 404, 413, 494].includes(r.status!) || (r.status === 401 && !/error=/.test(r.headers?.get('www-authenticate') ?? ''))) {
-        const g = await ctx.http.send({method: 'GET', url, headers: {accept: MANIFEST_ACCEPT, ...auth}})
-        exchanges.push(...g.exchanges)
-        if (g.status === r.status) r = g
-      }
-      const o = judge(r, 'pull', input)
-      if (r.status === 404) {
-        const {listTags, notFoundFinding} = await import('./not-found.js')
-        const t = await listTags(ctx, input.baseUrl, ref.repository, auth)
-        exchanges.push(...t.exchanges)
-        o.finding = notFoundFinding({ref, said: dockerStyle(registryErrors(r)), tags: t.answer, pushing: input.actions.includes('push')})
-      }
-      outcomes.push(o)
-      if (o.finding) findings.push(o.finding)
-      const h = r.headers
-      if (h) {
-        const rl: Record<string, string> = {}
-        for (const n of ['ratelimit-limit', 'ratelimit-remaining', 'docker-ratelimit-source']) if (h.get(n)) rl[n] = h.get(n)!
-        if (Object.keys(rl).length) facts.rateLimit = rl
-        const exhausted = r.status === 200 ? exhaustedFinding(h, input.anonymous, ctx.now()) : undefined
-        if (exhausted) findings.push(exhausted)
-        if (h.get('docker-content-digest')) facts.digest = h.get('docker-content-digest')
-        if (h.get('content-type') && r.status === 200) facts.mediaType = h.get('content-type')
-      }
-      if (o.ok && input.blob) await blob(ctx, input, o, {exchanges, findings, facts})
-    } else if (action === 'push') {
-      const r = await ctx.http.send({method: 'POST', url: `${input.baseUrl}/v2/${ref.repository}/blobs/uploads/`, headers: {'content-length': '0', ...auth}})
-      exchanges.push(...r.exchanges)
-      const o = judge(r, 'push', input)
-      outcomes.push(o)
-      if (o.finding) findings.push(o.finding)
-      if (r.status === 202) {
-        const loc = r.headers?.get('location')
-        if (loc) {
-          // Cancel at once: doctor --push must leave nothing behind.
-          const uploadUrl = new URL(loc, `${input.baseUrl}/`).toString()
-          let d = await ctx.http.send({method: 'DELETE', url: uploadUrl, headers: auth})
-          exchanges.push(...d.exchanges)
-          if (d.status === 401 && input.cleanup) {
-            const c = await input.cleanup()
-            exchanges.push(...c.exchanges)
-            if (c.authorization) {
-              d = await ctx.http.send({method: 'DELETE', url: uploadUrl, headers: {authorization: c.authorization}})
-              exchanges.push(...d.exchanges)
-            }
-          }
-          facts.uploadCancelled = d.status !== undefined && d.status < 300
-          if (!facts.uploadCancelled) {
-            findings.push({
-              code: 'access.push.upload-left-open',
-              severity: 'warn',
-              message: `the empty upload session could not be cancelled (DELETE answered ${d.status ?? d.failure?.code}${d.status === 401 ? ': cancelling needs the delete right, which this account lacks' : ''}); it holds no data and the registry purges it (distribution: after a week)`,
-              fix: 'Nothing to do; to avoid it, prove push with an account that also has delete rights.',
-            })
-          }
-        }
-      }
-    }
+    if (action === 'pull') outcomes.push(await provePull(ctx, input, auth, into))
+    else if (action === 'push') outcomes.push(await provePush(ctx, input, auth, into))
   }
   facts.results = outcomes.map((o) => ({action: o.action, ok: o.ok, status: o.status}))
   const summary = outcomes.map((o) => `${o.action}: ${o.ok ? 'allowed' : o.finding?.message ?? 'refused'}`).join('; ')
   return {step: step('access', summary, facts, exchanges, findings), outcomes}
+}
+
+interface Collected {
+  exchanges: Exchange[]
+  findings: Finding[]
+  facts: Record<string, unknown>
+}
+
+/** Pull: a HEAD of the manifest (a GET where only the body says why), a 404 told apart, the rate limit read. */
+async function provePull(ctx: StageContext, input: AccessInput, auth: Record<string, string>, into: Collected): Promise<AccessOutcome> {
+  const {ref} = input
+  const url = `${input.baseUrl}/v2/${ref.repository}/manifests/${ref.reference}`
+  let r = await ctx.http.send({method: 'HEAD', url, headers: {accept: MANIFEST_ACCEPT, ...auth}})
+  into.exchanges.push(...r.exchanges)
+  // A HEAD answer has no body, and the body is where registries say why (ECR's "token has expired", NAME_UNKNOWN
+  // vs MANIFEST_UNKNOWN, nginx's "Request Header Or Cookie Too Large" behind a 400). A refused GET does not count
+  // as a pull on Docker Hub, so ask again to read it.
+  if ([400, 403, 404, 413, 494].includes(r.status!) || (r.status === 401 && !/error=/.test(r.headers?.get('www-authenticate') ?? ''))) {
+    const g = await ctx.http.send({method: 'GET', url, headers: {accept: MANIFEST_ACCEPT, ...auth}})
+    into.exchanges.push(...g.exchanges)
+    if (g.status === r.status) r = g
+  }
+  const o = judge(r, 'pull', input)
+  if (r.status === 404) {
+    const {listTags, notFoundFinding} = await import('./not-found.js')
+    const t = await listTags(ctx, input.baseUrl, ref.repository, auth)
+    into.exchanges.push(...t.exchanges)
+    o.finding = notFoundFinding({ref, said: dockerStyle(registryErrors(r)), tags: t.answer, pushing: input.actions.includes('push')})
+  }
+  if (o.finding) into.findings.push(o.finding)
+  const h = r.headers
+  if (h) {
+    const rl: Record<string, string> = {}
+    for (const n of ['ratelimit-limit', 'ratelimit-remaining', 'docker-ratelimit-source']) if (h.get(n)) rl[n] = h.get(n)!
+    if (Object.keys(rl).length) into.facts.rateLimit = rl
+    const exhausted = r.status === 200 ? exhaustedFinding(h, input.anonymous, ctx.now()) : undefined
+    if (exhausted) into.findings.push(exhausted)
+    if (h.get('docker-content-digest')) into.facts.digest = h.get('docker-content-digest')
+    if (h.get('content-type') && r.status === 200) into.facts.mediaType = h.get('content-type')
+  }
+  if (o.ok && input.blob) await blob(ctx, input, o, into)
+  return o
+}
+
+/** Push: open an upload session and cancel it at once (doctor --push must leave nothing behind). */
+async function provePush(ctx: StageContext, input: AccessInput, auth: Record<string, string>, into: Collected): Promise<AccessOutcome> {
+  const r = await ctx.http.send({method: 'POST', url: `${input.baseUrl}/v2/${input.ref.repository}/blobs/uploads/`, headers: {'content-length': '0', ...auth}})
+  into.exchanges.push(...r.exchanges)
+  const o = judge(r, 'push', input)
+  if (o.finding) into.findings.push(o.finding)
+  const loc = r.status === 202 ? r.headers?.get('location') : undefined
+  if (!loc) return o
+  const uploadUrl = new URL(loc, `${input.baseUrl}/`).toString()
+  let d = await ctx.http.send({method: 'DELETE', url: uploadUrl, headers: auth})
+  into.exchanges.push(...d.exchanges)
+  // distribution checks the cancel as delete: with a token for pull,push only, fetch one for delete and try again.
+  if (d.status === 401 && input.cleanup) {
+    const c = await input.cleanup()
+    into.exchanges.push(...c.exchanges)
+    if (c.authorization) {
+      d = await ctx.http.send({method: 'DELETE', url: uploadUrl, headers: {authorization: c.authorization}})
+      into.exchanges.push(...d.exchanges)
+    }
+  }
+  into.facts.uploadCancelled = d.status !== undefined && d.status < 300
+  if (!into.facts.uploadCancelled) {
+    into.findings.push({
+      code: 'access.push.upload-left-open',
+      severity: 'warn',
+      message: `the empty upload session could not be cancelled (DELETE answered ${d.status ?? d.failure?.code}${d.status === 401 ? ': cancelling needs the delete right, which this account lacks' : ''}); it holds no data and the registry purges it (distribution: after a week)`,
+      fix: 'Nothing to do; to avoid it, prove push with an account that also has delete rights.',
+    })
+  }
+  return o
 }
 
 /**
