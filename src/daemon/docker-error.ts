@@ -34,6 +34,16 @@ const ENGINE_ROWS: readonly Row[] = [
     example: 'error getting credentials - err: exec: "docker-credential-desktop": executable file not found in $PATH, out: ``',
   },
   {
+    // Before helper-failed: the same "error getting/storing credentials" line, with the keyring's own words.
+    code: 'docker.credentials.helper-no-keyring',
+    stage: 'credentials',
+    pattern: /Cannot autolaunch D-Bus without X11|org\.freedesktop\.secrets/i,
+    cause: () => 'the credential helper docker-credential-secretservice needs a desktop keyring (a D-Bus session), which this machine has not; '
+      + 'docker uses it because config.json names it in "credsStore", or names no credentials at all while the helper is on PATH '
+      + '(the docker CLI then picks it as its default store; Debian and Ubuntu install it with golang-docker-credential-helpers)',
+    example: 'Error saving credentials: error storing credentials - err: exit status 1, out: `Cannot autolaunch D-Bus without X11 $DISPLAY`',
+  },
+  {
     code: 'docker.credentials.helper-failed',
     stage: 'credentials',
     pattern: /error getting credentials - err: ([^,]+)/i,

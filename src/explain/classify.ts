@@ -15,6 +15,7 @@ const authRequired: Entry = {push: AUTH_PUSH, pull: AUTH_PULL, login: LOGIN, oth
 
 export const CLASSIFICATION: Record<string, Entry> = {
   'docker.credentials.helper-missing': ['helper-missing'],
+  'docker.credentials.helper-no-keyring': ['helper-no-keyring', 'helper-failed'],
   'docker.credentials.helper-failed': ['helper-failed', 'sudo-other-config'],
   'docker.credentials.ecr-expired': ['credentials-expired', 'credentials-other-host'],
   'docker.credentials.none-basic': ['credentials-missing', 'credentials-other-host', 'credentials-expired', 'sudo-other-config', 'credentials-not-read'],

@@ -14,7 +14,7 @@ const MAX_DOCKER_ERROR = 300
 /** How far before the matched text the quoted clause may start. */
 const CONTEXT = 80
 /** Causes about which stored credentials a client reads: `creds` answers that without the network. */
-const CREDS_CAUSES = new Set(['helper-missing', 'helper-failed', 'sudo-other-config', 'credentials-other-host', 'credentials-not-read'])
+const CREDS_CAUSES = new Set(['helper-missing', 'helper-failed', 'helper-no-keyring', 'sudo-other-config', 'credentials-other-host', 'credentials-not-read'])
 
 export function shellQuote(s: string): string {
   return /^[\w@%+=:,./-]+$/.test(s) ? s : `'${s.replace(/'/g, `'\\''`)}'`

@@ -19,6 +19,9 @@ describe('mapDockerError: docker\'s printed error → stage and cause', () => {
     {name: 'untrusted CA', text: 'Error response from daemon: Get "https://[::1]:5444/v2/": x509: certificate signed by unknown authority', stage: 'tls', code: 'docker.tls.unknown-ca', cause: /certs\.d/},
     {name: 'plain-HTTP registry not in insecure-registries', text: 'Error response from daemon: Get "https://registry.local:5000/v2/": http: server gave HTTP response to HTTPS client', stage: 'tls', code: 'docker.tls.plain-http', cause: /insecure/},
     {name: 'Docker Desktop credsStore copied to a Linux box', text: 'error getting credentials - err: exec: "docker-credential-desktop": executable file not found in $PATH, out: ``', stage: 'credentials', code: 'docker.credentials.helper-missing', cause: /docker-credential-desktop/},
+    // The exact text the real docker CLI printed on this project's test machine (Debian docker.io 20.10 with
+    // golang-docker-credential-helpers installed, no D-Bus session): see test/helpers/dockerd.ts.
+    {name: 'secretservice without a keyring (docker login on a server)', text: 'Error saving credentials: error storing credentials - err: exit status 1, out: `Cannot autolaunch D-Bus without X11 $DISPLAY`', stage: 'credentials', code: 'docker.credentials.helper-no-keyring', cause: /D-Bus/},
     {name: 'credential helper that fails', text: 'error getting credentials - err: exit status 1, out: `credentials not found in native keychain`', stage: 'credentials', code: 'docker.credentials.helper-failed', cause: /exit status 1/},
     {name: 'tag that does not exist', text: 'Error response from daemon: manifest for 127.0.0.1:5000/app:9.9 not found: manifest unknown: manifest unknown', stage: 'access', code: 'docker.access.manifest-unknown'},
     {name: 'repository that does not exist', text: 'name unknown: repository name not known to registry', stage: 'access', code: 'docker.access.name-unknown'},
