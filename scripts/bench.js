@@ -137,7 +137,7 @@ try {
   try {
     // The real registry starts empty: push the sandbox's seed image as alice, so doctor times a pull that succeeds
     // (the budget's case: ping, token, manifest), not a diagnosis of a missing image.
-    const {pushImage} = await import(dist('src/record/distribution.js'))
+    const {pushImage} = await import(dist('tools/record/distribution.js'))
     const {buildSeedImage} = await import(dist('src/sandbox/seed.js'))
     const scope = encodeURIComponent('repository:library/hello:pull,push')
     const tokenRes = await fetch(`${reg.tokenServer.url}?service=${encodeURIComponent(reg.service)}&scope=${scope}`, {headers: {authorization: `Basic ${Buffer.from('alice:wonderland').toString('base64')}`}})

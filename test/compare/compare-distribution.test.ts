@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict'
 import {execFileSync} from 'node:child_process'
 import {after, before, describe, it} from 'node:test'
-import {startDistribution, type RunningDistribution} from '../../src/record/distribution.js'
+import {startDistribution, type RunningDistribution} from '../../tools/record/distribution.js'
 import {startTokenServer, type StandaloneTokenServer} from '../../src/sandbox/index.js'
 import {parseJsonOut, runCli} from '../helpers/cli.js'
 import {startTogether} from '../helpers/together.js'

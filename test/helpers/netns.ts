@@ -2,7 +2,7 @@ import {spawn, spawnSync, type ChildProcess} from 'node:child_process'
 import {randomBytes} from 'node:crypto'
 import {mkdirSync, readFileSync, writeFileSync} from 'node:fs'
 import {join} from 'node:path'
-import {configYaml, writeAuth} from '../../src/record/distribution.js'
+import {configYaml, writeAuth} from '../../tools/record/distribution.js'
 import {htpasswdFile, requireBinary} from './distribution.js'
 import type {SandboxUser} from '../../src/sandbox/types.js'
 

@@ -4,7 +4,7 @@ import {afterEach, before, describe, it} from 'node:test'
 import {decodeJwt} from '../../src/auth/jwt.js'
 import type {Credential} from '../../src/credentials/types.js'
 import {HttpClient} from '../../src/http/client.js'
-import {recordPipeline} from '../../src/record/pipeline.js'
+import {recordPipeline} from '../../tools/record/pipeline.js'
 import {assertDone, loadWire, mountRequest, resetNock, setupNock} from '../helpers/wire.js'
 
 const dir = new URL('../../../test/fixtures/wire/', import.meta.url)

@@ -1,8 +1,8 @@
 import assert from 'node:assert/strict'
 import {describe, it} from 'node:test'
 import {decodeJwt} from '../../src/auth/jwt.js'
-import {fakeBasic, fakeOpaque, fakeToken} from '../../src/record/fakes.js'
-import {loopbackAliases, sanitizeRecords, type NockRecord} from '../../src/record/sanitize.js'
+import {fakeBasic, fakeOpaque, fakeToken} from '../../tools/record/fakes.js'
+import {loopbackAliases, sanitizeRecords, type NockRecord} from '../../tools/record/sanitize.js'
 
 const b64 = (o: unknown) => Buffer.from(JSON.stringify(o)).toString('base64url')
 const JWT = `${b64({alg: 'RS256', typ: 'JWT'})}.${b64({aud: '127.0.0.1:41000', sub: 'alice', access: []})}.abcDEF123-_xyz`

@@ -1,5 +1,5 @@
 import {randomInt} from 'node:crypto'
-import {looksLikeJwt} from '../http/redact.js'
+import {looksLikeJwt} from '../../src/http/redact.js'
 
 /**
  * Same-shaped fakes for secrets in recorded fixtures. A replayed token must look like the real one to every parser

@@ -1,8 +1,8 @@
 import {readFileSync} from 'node:fs'
 import {parseArgs} from 'node:util'
-import type {Credential} from '../credentials/types.js'
+import type {Credential} from '../../src/credentials/types.js'
 
-/** Where fixtures live, from dist/src/record/ (compiled) or src/record/. */
+/** Where fixtures live, from dist/tools/record/ (compiled) or tools/record/. */
 export const FIXTURE_DIR = new URL('../../../test/fixtures/wire/', import.meta.url)
 
 const USAGE = `usage: npm run record -- REF SCENARIO [options]

@@ -5,7 +5,7 @@ import {createServer} from 'node:net'
 import {tmpdir} from 'node:os'
 import {join} from 'node:path'
 import {setTimeout as sleep} from 'node:timers/promises'
-import {checkServerIdentity} from '../http/tls-identity.js'
+import {checkServerIdentity} from '../../src/http/tls-identity.js'
 
 /**
  * The real distribution registry (Debian's `docker-registry`), started from a temporary config on a loopback port.

@@ -1,8 +1,8 @@
 import {mkdirSync, writeFileSync} from 'node:fs'
-import type {Credential} from '../credentials/types.js'
-import {HttpClient} from '../http/client.js'
-import type {Trace} from '../trace/types.js'
-import {VERSION} from '../version.js'
+import type {Credential} from '../../src/credentials/types.js'
+import {HttpClient} from '../../src/http/client.js'
+import type {Trace} from '../../src/trace/types.js'
+import {VERSION} from '../../src/version.js'
 import {recordPipeline} from './pipeline.js'
 import {loopbackAliases, sanitizeRecords, type FixtureRequest, type NockRecord} from './sanitize.js'
 

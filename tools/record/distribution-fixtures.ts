@@ -1,5 +1,5 @@
-import {buildSeedImage} from '../sandbox/seed.js'
-import {startTokenServer} from '../sandbox/index.js'
+import {buildSeedImage} from '../../src/sandbox/seed.js'
+import {startTokenServer} from '../../src/sandbox/index.js'
 import {startDistribution} from './distribution.js'
 import {pushImage} from './distribution.js'
 import {record, type RecordResult} from './recorder.js'

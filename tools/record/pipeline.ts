@@ -1,11 +1,11 @@
-import type {Credential} from '../credentials/types.js'
-import {verdictOf} from '../diagnosis/verdict.js'
-import type {HttpClient} from '../http/client.js'
-import {accessStage} from '../stages/access.js'
-import {resolveTarget} from '../flows/target.js'
-import {authorized, finish, named, reached, runStages, startFlow} from '../pipeline/flow.js'
-import {challengeSpec, probeSpec, tokenSpec} from '../pipeline/stages.js'
-import type {Trace} from '../trace/types.js'
+import type {Credential} from '../../src/credentials/types.js'
+import {verdictOf} from '../../src/diagnosis/verdict.js'
+import type {HttpClient} from '../../src/http/client.js'
+import {accessStage} from '../../src/stages/access.js'
+import {resolveTarget} from '../../src/flows/target.js'
+import {authorized, finish, named, reached, runStages, startFlow} from '../../src/pipeline/flow.js'
+import {challengeSpec, probeSpec, tokenSpec} from '../../src/pipeline/stages.js'
+import type {Trace} from '../../src/trace/types.js'
 
 export interface RecordPipelineOptions {
   /** Actions the challenge and token ask for; only pull is proven (a HEAD of the manifest), so nothing is changed. */
