@@ -20,9 +20,9 @@ await build({
   platform: 'node',
   target: 'node20',
   logLevel: 'warning',
-  // Loaded only when an option needs them (undici: --ca-cert/--insecure/proxies; x509: sandbox TLS); typescript is
-  // an optional peer of oclif's development mode, never used by a built CLI.
-  external: ['undici', '@peculiar/x509', 'typescript'],
+  // Loaded only when an option needs it (x509: sandbox TLS); typescript is an optional peer of oclif's development
+  // mode, never used by a built CLI.
+  external: ['@peculiar/x509', 'typescript'],
   // oclif and its dependencies are CommonJS; inside an ES module they need a require.
   banner: {js: "import {createRequire as __regprobeRequire} from 'node:module'; const require = __regprobeRequire(import.meta.url);"},
 })

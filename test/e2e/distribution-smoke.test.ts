@@ -8,6 +8,7 @@ import {buildSeedImage} from '../../src/sandbox/seed.js'
 import {parseJsonOut, runCli} from '../helpers/cli.js'
 import {startDistribution, type RealRegistry} from '../helpers/distribution.js'
 import {startTogether} from '../helpers/together.js'
+import {plainRequest} from '../../tools/record/plain-request.js'
 
 /**
  * The REAL distribution registry (Debian docker-registry 2.8) in its three auth modes, asserted with plain fetch.
@@ -21,7 +22,9 @@ interface Answer {
   text: string
 }
 
-async function call(url: string, init: {method?: string; headers?: Record<string, string>; body?: string | Buffer; dispatcher?: unknown} = {}): Promise<Answer> {
+/** fetch, or node:https trusting `ca` (a CA this test generated) when given. */
+async function call(url: string, init: {method?: string; headers?: Record<string, string>; body?: string | Buffer; ca?: string} = {}): Promise<Answer> {
+  if (init.ca !== undefined) return plainRequest(url, init)
   const res = await fetch(url, init as RequestInit)
   return {status: res.status, headers: res.headers, text: await res.text()}
 }
@@ -123,15 +126,13 @@ describe('real distribution registry: open mode, and the sandbox answering like 
 
 describe('real distribution registry: htpasswd mode over TLS', () => {
   let real: RealRegistry
-  let dispatcher: {close(): Promise<void>}
+  let ca: string
   before(async () => {
     real = await startDistribution('htpasswd')
-    dispatcher = new (await import('undici')).Agent({connect: {ca: real.caPem}})
+    assert.ok(real.caPem, 'htpasswd mode serves HTTPS with a CA the harness generated')
+    ca = real.caPem
   })
-  after(async () => {
-    await dispatcher?.close()
-    await real?.close()
-  })
+  after(() => real?.close())
 
   it('is HTTPS with a CA the test generated', () => {
     assert.match(real.url, /^https:\/\/127\.0\.0\.1:\d+$/)
@@ -139,21 +140,21 @@ describe('real distribution registry: htpasswd mode over TLS', () => {
   })
 
   it('challenges with Basic and the configured realm', async () => {
-    const res = await call(`${real.url}/v2/`, {dispatcher})
+    const res = await call(`${real.url}/v2/`, {ca})
     assert.equal(res.status, 401)
     assert.equal(res.headers.get('www-authenticate'), `Basic realm="${real.realm}"`)
     assert.equal(errorCode(res), 'UNAUTHORIZED')
   })
 
   it('a wrong password gets the same answer as none', async () => {
-    const res = await call(`${real.url}/v2/`, {dispatcher, headers: {Authorization: basic('alice', 'nope')}})
+    const res = await call(`${real.url}/v2/`, {ca, headers: {Authorization: basic('alice', 'nope')}})
     assert.equal(res.status, 401)
     assert.equal(res.headers.get('www-authenticate'), `Basic realm="${real.realm}"`)
   })
 
   it('accepts bcrypt credentials over TLS, with no per-repository rights', async () => {
-    assert.equal((await call(`${real.url}/v2/`, {dispatcher, headers: {Authorization: basic('alice', 'wonderland')}})).status, 200)
-    const push = await call(`${real.url}/v2/anything/blobs/uploads/`, {method: 'POST', dispatcher, headers: {Authorization: basic('bob', 'builder')}})
+    assert.equal((await call(`${real.url}/v2/`, {ca, headers: {Authorization: basic('alice', 'wonderland')}})).status, 200)
+    const push = await call(`${real.url}/v2/anything/blobs/uploads/`, {method: 'POST', ca, headers: {Authorization: basic('bob', 'builder')}})
     assert.equal(push.status, 202)
   })
 

@@ -1,20 +1,30 @@
 import type {Sandbox} from '../../src/sandbox/index.js'
+import {plainRequest} from '../../tools/record/plain-request.js'
 
 /** Shared by the sandbox tests: loopback requests with the sandbox's CA, and JWT claims without verification. */
 
-export async function tlsDispatcher(caPem: string | undefined): Promise<unknown> {
-  if (caPem === undefined) return undefined
-  const {Agent} = await import('undici')
-  return new Agent({connect: {ca: caPem}})
+/** What call() needs to trust the sandbox's CA (node:https takes the PEM; fetch would need the undici package). */
+export interface TrustedCa {
+  ca: string
 }
 
+export async function tlsDispatcher(caPem: string | undefined): Promise<TrustedCa | undefined> {
+  return caPem === undefined ? undefined : {ca: caPem}
+}
+
+/** fetch, or node:https trusting the CA when `dispatcher` carries one. */
 export async function call(
   url: string,
-  init: {method?: string; headers?: Record<string, string>; body?: string | Buffer; dispatcher?: unknown} = {},
+  init: {method?: string; headers?: Record<string, string>; body?: string | Buffer; dispatcher?: TrustedCa} = {},
 ): Promise<{status: number; headers: Headers; text: string; json: () => any}> {
-  const res = await fetch(url, init as RequestInit)
-  const text = await res.text()
-  return {status: res.status, headers: res.headers, text, json: () => JSON.parse(text)}
+  const {dispatcher, ...rest} = init
+  const res = dispatcher ? await plainRequest(url, {...rest, ca: dispatcher.ca}) : await fetched(url, rest as RequestInit)
+  return {...res, json: () => JSON.parse(res.text)}
+}
+
+async function fetched(url: string, init: RequestInit): Promise<{status: number; headers: Headers; text: string}> {
+  const res = await fetch(url, init)
+  return {status: res.status, headers: res.headers, text: await res.text()}
 }
 
 export function basic(name: string, password: string): string {
@@ -34,7 +44,7 @@ export async function getToken(
   sb: Pick<Sandbox, 'tokenUrl' | 'service'>,
   scopes: string[],
   user?: {name: string; password: string},
-  dispatcher?: unknown,
+  dispatcher?: TrustedCa,
 ): Promise<string> {
   const url = new URL(sb.tokenUrl)
   url.searchParams.set('service', sb.service)

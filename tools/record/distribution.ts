@@ -6,6 +6,7 @@ import {tmpdir} from 'node:os'
 import {join} from 'node:path'
 import {setTimeout as sleep} from 'node:timers/promises'
 import {checkServerIdentity} from '../../src/http/tls-identity.js'
+import {plainRequest} from './plain-request.js'
 
 /**
  * The real distribution registry (Debian's `docker-registry`), started from a temporary config on a loopback port.
@@ -140,28 +141,23 @@ async function stop(child: ChildProcess): Promise<void> {
 /** Polls /v2/ until the registry answers anything over HTTP (200 or 401), or fails with its log. */
 async function waitReady(url: string, child: ChildProcess, caPem: string | undefined, logs: () => string): Promise<void> {
   // regprobe's own identity check: on Node 22.23 Node's rejects an IPv6 host against its IP SAN (src/http/tls-identity.ts).
-  const dispatcher = caPem === undefined ? undefined : new (await import('undici')).Agent({connect: {ca: caPem, checkServerIdentity}})
+  const trust = caPem === undefined ? {} : {ca: caPem, checkServerIdentity}
   const deadline = Date.now() + READY_TIMEOUT_MS
   let last: unknown
-  try {
-    while (Date.now() < deadline) {
-      if (child.exitCode !== null || child.signalCode !== null) {
-        throw new Error(`docker-registry exited (${child.exitCode ?? child.signalCode}) before answering:\n${logs()}`)
-      }
-      try {
-        const res = await fetch(`${url}/v2/`, {dispatcher, signal: AbortSignal.timeout(1000)} as RequestInit)
-        await res.arrayBuffer()
-        return
-      } catch (err) {
-        last = err
-        await sleep(50)
-      }
+  while (Date.now() < deadline) {
+    if (child.exitCode !== null || child.signalCode !== null) {
+      throw new Error(`docker-registry exited (${child.exitCode ?? child.signalCode}) before answering:\n${logs()}`)
     }
-    const why = last instanceof Error ? `${last.message}${last.cause instanceof Error ? `: ${last.cause.message}` : ''}` : String(last)
-    throw new Error(`docker-registry did not answer on ${url} within ${READY_TIMEOUT_MS} ms (last error: ${why}):\n${logs()}`)
-  } finally {
-    await dispatcher?.close()
+    try {
+      await plainRequest(`${url}/v2/`, {...trust, timeoutMs: 1000})
+      return
+    } catch (err) {
+      last = err
+      await sleep(50)
+    }
   }
+  const why = last instanceof Error ? `${last.message}${last.cause instanceof Error ? `: ${last.cause.message}` : ''}` : String(last)
+  throw new Error(`docker-registry did not answer on ${url} within ${READY_TIMEOUT_MS} ms (last error: ${why}):\n${logs()}`)
 }
 
 export interface DistributionAuth {
