@@ -1,5 +1,8 @@
 import {isIPv6} from 'node:net'
-import {checkServerIdentity as nodeCheckServerIdentity, type PeerCertificate} from 'node:tls'
+import type {PeerCertificate} from 'node:tls'
+
+/** Node's own check; node:tls is loaded when first needed (transport.ts loads it only for https). */
+const nodeCheckServerIdentity = (host: string, cert: PeerCertificate): Error | undefined => process.getBuiltinModule('node:tls').checkServerIdentity(host, cert)
 
 /*
  * Node 22.23.x and 24.17–24.20 (the CVE-2026-48618 security releases) stopped matching an IPv6 host against the

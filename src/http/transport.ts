@@ -1,8 +1,8 @@
 import http from 'node:http'
-import https from 'node:https'
+import type https from 'node:https'
 import {isIP, type Socket} from 'node:net'
 import type {Duplex} from 'node:stream'
-import tls from 'node:tls'
+import type tls from 'node:tls'
 import {unbracket} from './hosts.js'
 import {checkServerIdentity, runtimeMissesIpv6Sans} from './tls-identity.js'
 
@@ -12,6 +12,13 @@ import {checkServerIdentity, runtimeMissesIpv6Sans} from './tls-identity.js'
  * a bare start to load and breaks requests with a body when handed an undici 7 dispatcher): see scripts/bench.js.
  * Proxies are reached as Go's net/http reaches them: CONNECT for https, an absolute-form request for http.
  */
+
+/**
+ * node:https and node:tls, loaded on the first https request: a plain-HTTP run never needs them, and a static import
+ * of node:tls builds its ES module facade (3-7 ms on this 2-core machine under load, against ~1 ms this way).
+ */
+const httpsModule = (): typeof https => process.getBuiltinModule('node:https')
+const tlsModule = (): typeof tls => process.getBuiltinModule('node:tls')
 export interface TlsSettings {
   /** PEM roots added to Node's default roots (as docker adds certs.d CAs to the system pool). */
   caCertPem?: string | string[]
@@ -71,8 +78,8 @@ export class Transport {
       const auth = proxyAuthorization(p)
       out = http.request({host: unbracket(p.hostname), port: Number(p.port) || 80, method: req.method, path: u.href, headers: {host: u.host, ...headers, ...(auth ? {'proxy-authorization': auth} : {})}, agent: this.agent(`proxy-http ${req.proxy.url}`, () => new http.Agent({keepAlive: true}))})
     } else if (secure) {
-      const agent = req.proxy ? this.agent(`proxy-https ${req.proxy.url}`, () => new TunnelAgent(req.proxy!, this.tlsOptions(), this.timeoutMs)) : this.agent('https', () => new https.Agent({keepAlive: true, ...this.tlsOptions()}))
-      out = https.request({host, port, method: req.method, path, headers, agent, servername: isIP(host) ? '' : host, ...identityCheck(host)})
+      const agent = req.proxy ? this.agent(`proxy-https ${req.proxy.url}`, () => tunnelAgent(req.proxy!, this.tlsOptions(), this.timeoutMs)) : this.agent('https', () => new (httpsModule().Agent)({keepAlive: true, ...this.tlsOptions()}))
+      out = httpsModule().request({host, port, method: req.method, path, headers, agent, servername: isIP(host) ? '' : host, ...identityCheck(host)})
     } else {
       out = http.request({host, port, method: req.method, path, headers, agent: this.agent('http', () => new http.Agent({keepAlive: true}))})
     }
@@ -117,7 +124,7 @@ function identityCheck(host: string): Pick<tls.ConnectionOptions, 'checkServerId
 }
 
 function secureContextWith(cas: string[], clientCert: TlsSettings['clientCert']): tls.SecureContext {
-  const ctx = tls.createSecureContext(clientCert ? {cert: clientCert.cert, key: clientCert.key} : {})
+  const ctx = tlsModule().createSecureContext(clientCert ? {cert: clientCert.cert, key: clientCert.key} : {})
   const native = (ctx as unknown as {context: {addCACert(pem: string): void}}).context
   for (const pem of cas) native.addCACert(pem)
   return ctx
@@ -131,44 +138,46 @@ function proxyAuthorization(p: URL): string | undefined {
 type CreateCallback = (err: Error | null, stream: Duplex) => void
 
 /** An https Agent whose connections are TLS inside a CONNECT tunnel through an HTTP proxy. */
-class TunnelAgent extends https.Agent {
-  constructor(private readonly proxy: ProxyRoute, private readonly tlsOpts: tls.ConnectionOptions, private readonly timeoutMs: number) {
-    super({keepAlive: true, ...tlsOpts})
-  }
-
-  override createConnection(options: https.RequestOptions, callback?: CreateCallback): undefined {
-    const cb = (err: Error | null, stream?: Duplex) => callback?.(err, stream as Duplex)
-    const p = new URL(this.proxy.url)
-    const target = `${isIP(options.host ?? '') === 6 ? `[${options.host}]` : options.host}:${options.port}`
-    const auth = proxyAuthorization(p)
-    const tlsToProxy = p.protocol === 'https:'
-    const proxyPort = Number(p.port) || (tlsToProxy ? 443 : 80)
-    const where = `${p.hostname}:${proxyPort}`
-    const init = {host: unbracket(p.hostname), port: proxyPort, method: 'CONNECT', path: target, headers: {host: target, ...(auth ? {'proxy-authorization': auth} : {})}, agent: false as const}
-    const connect = tlsToProxy ? https.request({...init, ...this.tlsOpts, servername: isIP(unbracket(p.hostname)) ? '' : p.hostname, ...identityCheck(unbracket(p.hostname))}) : http.request(init)
-    // The request that waits for this connection has its own timer, but cannot cancel a CONNECT in flight.
-    connect.setTimeout(this.timeoutMs, () => connect.destroy(Object.assign(new Error(`no answer to CONNECT within ${this.timeoutMs} ms`), {code: 'ETIMEDOUT'})))
-    connect.once('connect', (res, socket) => {
-      if (res.statusCode !== 200) {
-        socket.destroy()
-        cb(new ProxyError(`the proxy ${where} answered CONNECT ${target} with ${res.statusCode} ${res.statusMessage ?? ''}`.trim(), 'connect-refused', undefined, res.statusCode))
-        return
-      }
-      const servername = isIP(options.host ?? '') ? undefined : (options.host ?? undefined)
-      const secure = tls.connect({...this.tlsOpts, ...(options as tls.ConnectionOptions), socket, servername})
-      ;(secure as unknown as Record<symbol, number>)[CONNECT_STATUS] = 200
-      cb(null, secure)
-    })
-    connect.once('response', (res) => {
-      // A proxy that answers CONNECT without upgrading (node calls this 'response' only for odd servers).
-      res.resume()
-      cb(new ProxyError(`the proxy ${where} answered CONNECT ${target} with ${res.statusCode}`, 'connect-refused', undefined, res.statusCode))
-    })
-    connect.once('error', (err: NodeJS.ErrnoException) => {
-      const what = err.code === 'ECONNREFUSED' ? 'refused the connection (nothing listens there)' : `failed (${err.code ?? err.message})`
-      cb(new ProxyError(`the proxy ${where} ${what}`, err.code === 'ECONNREFUSED' ? 'refused' : 'failed', err))
-    })
-    connect.end()
+function tunnelAgent(proxy: ProxyRoute, tlsOpts: tls.ConnectionOptions, timeoutMs: number): https.Agent {
+  const agent = new (httpsModule().Agent)({keepAlive: true, ...tlsOpts})
+  const create = (options: https.RequestOptions, callback?: CreateCallback): undefined => {
+    connectThrough(proxy, tlsOpts, timeoutMs, options, (err, stream) => callback?.(err, stream as Duplex))
     return undefined
   }
+  Object.assign(agent, {createConnection: create})
+  return agent
+}
+
+function connectThrough(proxy: ProxyRoute, tlsOpts: tls.ConnectionOptions, timeoutMs: number, options: https.RequestOptions, cb: (err: Error | null, stream?: Duplex) => void): void {
+  const p = new URL(proxy.url)
+  const target = `${isIP(options.host ?? '') === 6 ? `[${options.host}]` : options.host}:${options.port}`
+  const auth = proxyAuthorization(p)
+  const tlsToProxy = p.protocol === 'https:'
+  const proxyPort = Number(p.port) || (tlsToProxy ? 443 : 80)
+  const where = `${p.hostname}:${proxyPort}`
+  const init = {host: unbracket(p.hostname), port: proxyPort, method: 'CONNECT', path: target, headers: {host: target, ...(auth ? {'proxy-authorization': auth} : {})}, agent: false as const}
+  const connect = tlsToProxy ? httpsModule().request({...init, ...tlsOpts, servername: isIP(unbracket(p.hostname)) ? '' : p.hostname, ...identityCheck(unbracket(p.hostname))}) : http.request(init)
+  // The request that waits for this connection has its own timer, but cannot cancel a CONNECT in flight.
+  connect.setTimeout(timeoutMs, () => connect.destroy(Object.assign(new Error(`no answer to CONNECT within ${timeoutMs} ms`), {code: 'ETIMEDOUT'})))
+  connect.once('connect', (res, socket) => {
+    if (res.statusCode !== 200) {
+      socket.destroy()
+      cb(new ProxyError(`the proxy ${where} answered CONNECT ${target} with ${res.statusCode} ${res.statusMessage ?? ''}`.trim(), 'connect-refused', undefined, res.statusCode))
+      return
+    }
+    const servername = isIP(options.host ?? '') ? undefined : (options.host ?? undefined)
+    const secure = tlsModule().connect({...tlsOpts, ...(options as tls.ConnectionOptions), socket, servername})
+    ;(secure as unknown as Record<symbol, number>)[CONNECT_STATUS] = 200
+    cb(null, secure)
+  })
+  connect.once('response', (res) => {
+    // A proxy that answers CONNECT without upgrading (node calls this 'response' only for odd servers).
+    res.resume()
+    cb(new ProxyError(`the proxy ${where} answered CONNECT ${target} with ${res.statusCode}`, 'connect-refused', undefined, res.statusCode))
+  })
+  connect.once('error', (err: NodeJS.ErrnoException) => {
+    const what = err.code === 'ECONNREFUSED' ? 'refused the connection (nothing listens there)' : `failed (${err.code ?? err.message})`
+    cb(new ProxyError(`the proxy ${where} ${what}`, err.code === 'ECONNREFUSED' ? 'refused' : 'failed', err))
+  })
+  connect.end()
 }
