@@ -101,14 +101,11 @@ export class Transport {
 
   private tlsOptions(): tls.ConnectionOptions {
     const s = this.settings
-    const opts: tls.ConnectionOptions = {}
-    const cas = [s.caCertPem ?? []].flat().filter(Boolean)
-    if (cas.length || s.clientCert) {
-      // Added to the default roots of a context of our own: about a millisecond, where `ca: [...tls.rootCertificates,
-      // pem]` parses all ~140 roots again (30-60 ms; measured for issue 17).
-      this.secureContext ??= secureContextWith(cas, s.clientCert)
-      opts.secureContext = this.secureContext
-    }
+    // One secure context per run, made on the first https request: without one, tls.connect makes a context per
+    // connection (per host). Private CAs are added to the default roots of this context: about a millisecond, where
+    // `ca: [...tls.rootCertificates, pem]` parses all ~140 roots again (30-60 ms; measured for issue 17).
+    this.secureContext ??= secureContextWith([s.caCertPem ?? []].flat().filter(Boolean), s.clientCert)
+    const opts: tls.ConnectionOptions = {secureContext: this.secureContext}
     if (s.insecure) opts.rejectUnauthorized = false
     return opts
   }
