@@ -1,4 +1,4 @@
-import http from 'node:http'
+import type {Agent, ClientRequest} from 'node:http'
 import type https from 'node:https'
 import {isIP, type Socket} from 'node:net'
 import type {Duplex} from 'node:stream'
@@ -14,9 +14,12 @@ import {checkServerIdentity, runtimeMissesIpv6Sans} from './tls-identity.js'
  */
 
 /**
- * node:https and node:tls, loaded on the first https request: a plain-HTTP run never needs them, and a static import
- * of node:tls builds its ES module facade (3-7 ms on this 2-core machine under load, against ~1 ms this way).
+ * Node's modules through process.getBuiltinModule, not ES imports. node:http: on Node 22 and 24 the ES facade of
+ * node:http reads its lazy WebSocket export, which loads Node's bundled undici and node:tls (60-100 ms measured on
+ * Node 22.23; ~7 ms this way). node:https and node:tls are loaded on the first https request: a plain-HTTP run never
+ * needs them, and the ES facade of node:tls costs 3-7 ms on Node 20 where this costs ~1 ms.
  */
+const http = process.getBuiltinModule('node:http')
 const httpsModule = (): typeof https => process.getBuiltinModule('node:https')
 const tlsModule = (): typeof tls => process.getBuiltinModule('node:tls')
 export interface TlsSettings {
@@ -56,13 +59,13 @@ export function tunnelStatus(socket: Socket): number | undefined {
 }
 
 export class Transport {
-  private readonly agents = new Map<string, http.Agent>()
+  private readonly agents = new Map<string, Agent>()
   private secureContext?: tls.SecureContext
 
   constructor(private readonly settings: TlsSettings = {}, private readonly timeoutMs = 10_000) {}
 
   /** Starts a request; the caller listens to 'response' and 'error'. */
-  request(req: WireRequest): http.ClientRequest {
+  request(req: WireRequest): ClientRequest {
     const u = req.url
     const secure = u.protocol === 'https:'
     const port = Number(u.port) || (secure ? 443 : 80)
@@ -71,15 +74,19 @@ export class Transport {
     if (req.body !== undefined && headers['content-length'] === undefined) headers['content-length'] = String(Buffer.byteLength(req.body))
     const path = `${u.pathname}${u.search}`
     if (req.proxy && !/^https?:$/.test(new URL(req.proxy.url).protocol)) throw new ProxyError(`the proxy ${req.proxy.url} uses ${new URL(req.proxy.url).protocol.slice(0, -1)}, which regprobe cannot speak (only http:// and https:// proxies)`, 'failed')
-    let out: http.ClientRequest
+    let out: ClientRequest
     if (req.proxy && !secure) {
       // Absolute-form through the proxy (RFC 9112 §3.2.2), as Go sends plain-HTTP requests to a proxy.
       const p = new URL(req.proxy.url)
       const auth = proxyAuthorization(p)
       out = http.request({host: unbracket(p.hostname), port: Number(p.port) || 80, method: req.method, path: u.href, headers: {host: u.host, ...headers, ...(auth ? {'proxy-authorization': auth} : {})}, agent: this.agent(`proxy-http ${req.proxy.url}`, () => new http.Agent({keepAlive: true}))})
     } else if (secure) {
-      const agent = req.proxy ? this.agent(`proxy-https ${req.proxy.url}`, () => tunnelAgent(req.proxy!, this.tlsOptions(), this.timeoutMs)) : this.agent('https', () => new (httpsModule().Agent)({keepAlive: true, ...this.tlsOptions()}))
-      out = httpsModule().request({host, port, method: req.method, path, headers, agent, servername: isIP(host) ? '' : host, ...identityCheck(host)})
+      // The identity check goes on an agent of its own: given per request, Node 22.23+ never reuses the connection.
+      const identity = identityCheck(host)
+      const kind = identity.checkServerIdentity ? ' ipv6-identity' : ''
+      const tlsOpts = () => ({...this.tlsOptions(), ...identity})
+      const agent = req.proxy ? this.agent(`proxy-https ${req.proxy.url}${kind}`, () => tunnelAgent(req.proxy!, tlsOpts(), this.timeoutMs)) : this.agent(`https${kind}`, () => new (httpsModule().Agent)({keepAlive: true, ...tlsOpts()}))
+      out = httpsModule().request({host, port, method: req.method, path, headers, agent, servername: isIP(host) ? '' : host})
     } else {
       out = http.request({host, port, method: req.method, path, headers, agent: this.agent('http', () => new http.Agent({keepAlive: true}))})
     }
@@ -93,7 +100,7 @@ export class Transport {
     this.agents.clear()
   }
 
-  private agent(key: string, make: () => http.Agent): http.Agent {
+  private agent(key: string, make: () => Agent): Agent {
     let a = this.agents.get(key)
     if (!a) this.agents.set(key, (a = make()))
     return a
@@ -113,8 +120,8 @@ export class Transport {
 
 /**
  * The identity check for one host: Node's own, except for an IPv6 literal on a runtime with the IPv6 SAN regression
- * (tls-identity.ts). Asked per host, not for every agent: asking the runtime runs Node's IPv6 address regex, whose
- * first two calls cost 5-15 ms (measured for the bench), and a host without ':' is never an IPv6 literal.
+ * (tls-identity.ts). Asked only for a host with ':' (an IPv6 literal; never a name or an IPv4 address): asking the
+ * runtime runs Node's IPv6 address regex, whose first two calls cost 5-15 ms (measured for the bench).
  */
 function identityCheck(host: string): Pick<tls.ConnectionOptions, 'checkServerIdentity'> {
   return host.includes(':') && runtimeMissesIpv6Sans() ? {checkServerIdentity} : {}
