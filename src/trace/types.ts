@@ -16,6 +16,7 @@ export type StageName =
   | 'catalog'
   | 'tags'
   | 'daemon'
+  | 'docker-error'
 
 export type StepStatus = 'ok' | 'warn' | 'fail' | 'skip'
 export type Severity = 'info' | 'warn' | 'error'
