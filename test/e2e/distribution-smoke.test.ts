@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict'
 import {after, before, describe, it} from 'node:test'
+import {setTimeout as sleep} from 'node:timers/promises'
 import {parseWWWAuthenticate} from '../../src/auth/challenge.js'
 import {sha256Digest} from '../../src/sandbox/digest.js'
 import {startSandbox, type Sandbox} from '../../src/sandbox/index.js'
@@ -239,6 +240,8 @@ describe('real distribution registry: token mode with the failure switches', () 
         const res = await call(`${real.url}/v2/library/hello/manifests/latest`, {headers: {Authorization: `Bearer ${token}`}})
         assert.equal(res.status, 401)
         assert.match(res.headers.get('www-authenticate')!, challenge)
+        // The registry's log line and its answer race to this process (two pipes): wait for the line a little.
+        for (const deadline = Date.now() + 2000; !log.test(real.logs()) && Date.now() < deadline; ) await sleep(20)
         assert.match(real.logs(), log)
       } finally {
         await real.close()
