@@ -21,6 +21,12 @@ export interface HelperWords {
   missingFix: string
   notFoundReason: string
   failVerb: string
+  /**
+   * docker's default store (default-store.ts): docker pull and run ignore its failure and go anonymously
+   * (docker/cli cli/command/registry.go ResolveAuthConfig drops GetAuthConfig's error), so a failure is a warning
+   * with this fix, and docker does not stop there.
+   */
+  defaultStoreFix?: string
 }
 
 /** A helper that is not run (its source is shadowed): the row says whether it could run here. */
@@ -36,8 +42,11 @@ export async function runHelperSource(ctx: SourceContext, out: SourceOutput, bas
   const outcome = interpretGet(run)
   const fail = (code: string, message: string, fix: string): HelperState => {
     note(out, {...row, outcome: 'error', reason: message})
-    out.findings.push({code, severity: 'error', exitCode: ExitCode.AUTHENTICATION, message, fix})
-    out.dockerFailed ??= base.place
+    if (words.defaultStoreFix !== undefined) out.findings.push({code, severity: 'warn', message, fix: words.defaultStoreFix})
+    else {
+      out.findings.push({code, severity: 'error', exitCode: ExitCode.AUTHENTICATION, message, fix})
+      out.dockerFailed ??= base.place
+    }
     return {onPath: run.onPath, gave: false, failed: true}
   }
   const by = `Run \`echo ${key} | ${run.program} get\` by hand`
