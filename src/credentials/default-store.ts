@@ -22,6 +22,8 @@ export interface DefaultStore {
   suffix?: string
   /** Why this store (or why none), in a clause: "docker-credential-secretservice is on PATH and pass is not". */
   why: string
+  /** No store because pass is on PATH and docker-credential-pass is not: docker then ignores secretservice too. */
+  passWithoutHelper?: boolean
 }
 
 /** configfile.ContainsAuth on what regprobe parsed (an empty credsStore is not kept by the parser). */
@@ -41,5 +43,6 @@ export async function detectDefaultStore(env: NodeJS.ProcessEnv, platform: NodeJ
   else return {why: `docker has no default store on ${platform}`}
   const program = helperProgram(suffix)
   if (await findOnPath(program, env)) return {suffix, why: `${program} is on PATH${chosen}`}
-  return {why: `docker would pick ${program}${chosen}, which is not on PATH`}
+  const why = `docker would pick ${program}${chosen}, which is not on PATH`
+  return suffix === 'pass' ? {why, passWithoutHelper: true} : {why}
 }

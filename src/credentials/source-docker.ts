@@ -50,7 +50,7 @@ export async function dockerConfigSource(ctx: SourceContext, shadow?: string): P
 
 function missingFile(ctx: SourceContext, out: SourceOutput, loc: FileLocation, passive: string | undefined, store: DefaultStore): void {
   const reason = loc.origin === 'default' ? 'there is no docker config file' : `${loc.origin} names a folder without config.json`
-  note(out, {place: loc.place, path: loc.path, key: ctx.registry.configKey, exists: false, outcome: 'not-found', reason: store.suffix ? reason : `${reason}; docker picks no default store: ${store.why}`})
+  note(out, {place: loc.place, path: loc.path, key: ctx.registry.configKey, exists: false, outcome: 'not-found', reason: store.passWithoutHelper ? `${reason}; docker picks no default store: ${store.why}` : reason})
   if (!passive && loc.origin !== 'default') {
     const elsewhere = store.suffix ? `reads credentials only from its default store, ${helperProgram(store.suffix)}` : 'reads no credentials from anywhere else'
     out.findings.push({code: 'credentials.config.missing', severity: 'warn', message: `${loc.origin} points to ${dirname(loc.path)}, which has no config.json: docker ${elsewhere}`, fix: `Check ${loc.origin}, or log in with it set so that docker writes the file there.`})

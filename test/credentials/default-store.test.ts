@@ -49,6 +49,7 @@ describe('detectDefaultStore: the rule of default_store_linux.go, on the PATH it
       const store = await detectDefaultStore(env, c.platform ?? 'linux')
       assert.equal(store.suffix, c.suffix)
       assert.match(store.why, c.why)
+      assert.equal(store.passWithoutHelper, c.exe.includes('pass') && !c.exe.includes('docker-credential-pass') ? true : undefined)
     })
   })
 
@@ -131,6 +132,18 @@ describe('resolveCredentials with docker\'s default store (the test helper as do
     assert.match(f.message, /docker login` cannot save a login here .*docker pull and run ignore the error and go anonymously/)
     assert.match(f.fix ?? '', /\{"auths": \{"registry\.example\.com": \{\}\}\}, then docker login registry\.example\.com \(an empty \{"auths": \{\}\} or \{"credsStore": ""\} is not enough\)/)
     assert.ok(!r.findings.some((x) => x.severity === 'error'))
+  })
+
+  it('pass on PATH without docker-credential-pass: no default store, and the file row says why secretservice is not used', async () => {
+    const passBin = join(sb.dir, 'pass-bin')
+    await mkdir(passBin)
+    await writeFile(join(passBin, 'pass'), '#!/bin/sh\nexit 0\n')
+    await chmod(join(passBin, 'pass'), 0o755)
+    const r = await resolve({PATH: `${passBin}${delimiter}${env.PATH}`})
+    assert.equal(row(r), undefined)
+    assert.equal(r.credential, undefined)
+    assert.match(r.rows.find((x) => x.place.startsWith('~/.docker/config.json'))?.reason ?? '', /docker picks no default store: docker would pick docker-credential-pass \(pass is on PATH\), which is not on PATH/)
+    assert.deepEqual(await sb.helperCalls(), [])
   })
 
   it('flags win: the default store is shown, not run', async () => {
