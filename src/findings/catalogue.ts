@@ -1,6 +1,6 @@
 import {TRANSPORT_FIXES} from '../stages/transport-finding.js'
 import type {ExitCodeValue, Severity, StageName} from '../trace/types.js'
-import {ROWS} from './codes.js'
+import {ROWS} from './codes/index.js'
 
 /**
  * The finding catalogue: every code regprobe can emit, once, with its stage, severity, exit code (errors that decide
