@@ -146,6 +146,13 @@ describe('resolveCredentials with docker\'s default store (the test helper as do
     assert.deepEqual(await sb.helperCalls(), [])
   })
 
+  it('a default store that hangs stays an error: docker waits on its helper', async () => {
+    const r = await resolveCredentials({registry: EXAMPLE, env: {...env, REGPROBE_HELPER_MODE: 'hang'}, homeDir: sb.home, helperTimeoutMs: 300})
+    const f = r.findings.find((x) => x.code === 'credentials.helper.timeout')
+    assert.equal(f?.severity, 'error', JSON.stringify(r.findings))
+    assert.equal(row(r)?.outcome, 'error')
+  })
+
   it('flags win: the default store is shown, not run', async () => {
     const r = await resolve({}, {username: 'bob', password: 'fixture-flag-pw'})
     assert.equal(r.winner, 'flags')
