@@ -1,5 +1,6 @@
 import {ExitCode, type Finding, type Step} from '../trace/types.js'
 import type {DiagnosisInput} from './rules.js'
+import {verdictOf} from './verdict.js'
 
 /**
  * Precise causes: when one stage saw the symptom (invalid_token, a rejected password, a refused connection) and
@@ -82,7 +83,23 @@ const storedRejected: Judge = (i) => {
   }
 }
 
-const JUDGES: Judge[] = [invalidTokenAudience, invalidTokenSignature, realmUnreachable, storedRejected]
+/**
+ * docker's default store failed (src/credentials/default-store.ts: a warning, because docker pull and push ignore it
+ * and go anonymously), and the registry refused the anonymous request: the store is why the request was anonymous.
+ */
+const defaultStoreFailed: Judge = (i) => {
+  const store = findingsOf(i, 'credentials').find((f) => f.code === 'credentials.helper.failed' && f.severity === 'warn')
+  if (!store || factsOf(i, 'credentials').credential) return undefined
+  const decisive = verdictOf(i.steps, '').causes[0]
+  const refused = decisive && (decisive.exitCode === ExitCode.AUTHENTICATION || decisive.exitCode === ExitCode.DENIED) && (decisive.code.startsWith('token.') || decisive.code.startsWith('access.'))
+  if (!refused) return undefined
+  return {
+    explains: decisive.code,
+    finding: {code: 'credentials.default-store.failed', severity: 'error', exitCode: decisive.exitCode, message: `the request went anonymously because docker's default credential store failed (${store.message}), and the registry refused it: ${decisive.message}`, fix: store.fix, evidence: `${store.code}, ${decisive.code}`},
+  }
+}
+
+const JUDGES: Judge[] = [invalidTokenAudience, invalidTokenSignature, realmUnreachable, storedRejected, defaultStoreFailed]
 
 export function preciseCauses(input: DiagnosisInput): PreciseCause[] {
   return JUDGES.map((j) => j(input)).filter((c): c is PreciseCause => c !== undefined)
