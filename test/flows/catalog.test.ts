@@ -9,7 +9,7 @@ import {catalogFlow, tagsFlow, type ListFlowOptions} from '../../src/flows/catal
 import type {CredentialInput} from '../../src/flows/credentials.js'
 import {parseRegistry} from '../../src/reference.js'
 import {knownCatalogUnsupported, parseNextLink, parsePage} from '../../src/stages/catalog.js'
-import type {Trace} from '../../src/trace/types.js'
+import {stepOf, type Trace} from '../../src/trace/types.js'
 import {loadWire, mountRequest, resetNock, setupNock, type WireRequest} from '../helpers/wire.js'
 
 const FIXTURE_NOW = () => 1_760_000_010_000
@@ -21,7 +21,7 @@ function creds(username?: string, password?: string): CredentialInput {
 function opts(c: CredentialInput, extra: Partial<ListFlowOptions> = {}): ListFlowOptions {
   return {credentials: c, now: FIXTURE_NOW, ...extra}
 }
-const list = (t: Trace) => t.steps.at(-1)!
+const list = (t: Trace) => (stepOf(t.steps, 'catalog') ?? stepOf(t.steps, 'tags'))!
 function assertNoSecrets(trace: Trace, secrets: string[]): void {
   const text = JSON.stringify(trace)
   for (const s of secrets) assert.ok(!text.includes(s), `the trace leaks a secret (${s.slice(0, 6)}…)`)

@@ -8,7 +8,7 @@ import {HttpClient} from '../../src/http/client.js'
 import {tokenFlow} from '../../src/flows/token.js'
 import {doctorFlow} from '../../src/flows/doctor.js'
 import type {CredentialInput} from '../../src/flows/credentials.js'
-import type {Trace} from '../../src/trace/types.js'
+import {stepOf, type StageName, type Trace} from '../../src/trace/types.js'
 import {loadWire, mountRequest, resetNock, setupNock} from '../helpers/wire.js'
 
 /** The fixtures' tokens were issued around this instant (iat 1760000000): judge them then, not today. */
@@ -17,7 +17,7 @@ const home = mkdtempSync(join(tmpdir(), 'regprobe-token-'))
 /** Hermetic credentials: never this machine's ~/.docker or auth.json. */
 const creds = (extra: Partial<CredentialInput> = {}): CredentialInput => ({env: {}, homeDir: home, dockerConfigDir: join(home, 'none'), ...extra})
 const codes = (t: Trace) => t.steps.flatMap((s) => s.findings.map((f) => f.code))
-const stage = (t: Trace, name: string) => t.steps.find((s) => s.stage === name)!
+const stage = <S extends StageName>(t: Trace, name: S) => stepOf(t.steps, name)!
 
 function hubPing() {
   return mountRequest(loadWire('dockerhub-anonymous-pull').requests[0]!)
