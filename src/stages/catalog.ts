@@ -1,7 +1,6 @@
 import {parseWWWAuthenticate, pickChallenge, type Challenge} from '../auth/challenge.js'
 import {formatScope, parseScopes} from '../auth/scope.js'
 import {tokenRequestUrl} from '../auth/token-url.js'
-import {isGhcr, isGitlab} from '../diagnosis/rules.js'
 import type {HttpResult} from '../http/client.js'
 import type {RegistryAddress} from '../reference.js'
 import {ExitCode, type CatalogStep, type ChallengeFacts, type ChallengeStep, type Exchange, type Finding, type ListFacts, type TagsStep} from '../trace/types.js'
@@ -9,7 +8,7 @@ import {challengeWarnings} from './challenge.js'
 import {dockerStyle, registryErrors, skipped, step, type StageContext} from './context.js'
 import type {ProbeResult} from './probe.js'
 import type {TokenStageResult} from './token.js'
-import {isBasicChallenge, judgeRefusal, unsupportedFinding} from './catalog-judge.js'
+import {isBasicChallenge, judgeRefusal, knownCatalogUnsupported, unsupportedFinding} from './catalog-judge.js'
 import {CATALOG_SCOPE, defaultScope, firstPageUrl, listPath, MAX_LIST_PAGES, parseNextLink, parsePage, type ListTarget} from './listing.js'
 import {transportFinding} from './transport-finding.js'
 
@@ -19,27 +18,7 @@ import {transportFinding} from './transport-finding.js'
  */
 
 export {CATALOG_SCOPE, defaultScope, firstPageUrl, listPath, MAX_LIST_PAGES, parseNextLink, parsePage, type ListTarget} from './listing.js'
-
-/**
- * Registries known not to offer the catalog to their users (registry-auth.md §12, failure-stories.md 18), recognised
- * by host or by the shape of their challenge, so that self-managed GitLab and Harbor are known too.
- */
-export function knownCatalogUnsupported(registry: RegistryAddress, challenge?: Challenge): string | undefined {
-  const host = registry.hostname.toLowerCase()
-  let realmPath = ''
-  try {
-    realmPath = challenge?.realm ? new URL(challenge.realm).pathname : ''
-  } catch {}
-  if (registry.isDockerHub) return 'Docker Hub does not offer /v2/_catalog to users: its token server never grants registry:catalog:* (search Hub instead)'
-  if (isGhcr(host)) return 'ghcr.io does not offer /v2/_catalog (list packages with the GitHub API instead)'
-  if (isGitlab(host) || (challenge?.service === 'container_registry' && realmPath.endsWith('/jwt/auth'))) {
-    return 'GitLab\'s registry never grants registry:catalog:* to users (list repositories with the GitLab API: /api/v4/projects/:id/registry/repositories)'
-  }
-  if (challenge?.service === 'harbor-registry' || realmPath.endsWith('/service/token')) {
-    return 'Harbor does not offer /v2/_catalog to token clients (it answers with a Basic challenge by design): list repositories with its API, /api/v2.0/repositories'
-  }
-  return undefined
-}
+export {knownCatalogUnsupported} from './catalog-judge.js'
 
 export interface ListingChallengeResult {
   /** The challenge on the listing itself, when it answered 401. */
