@@ -1,4 +1,4 @@
-import type {Finding, NetworkFacts} from '../trace/types.js'
+import type {Finding, NetworkFacts, NetworkFamilyFacts} from '../trace/types.js'
 import {unbracket} from './hosts.js'
 
 /**
@@ -134,7 +134,9 @@ export function networkPathFindings(path: NetworkPath, stage: string): Finding[]
 /** The facts a step shows: addresses and connect results per family, and nothing about a family with no address. */
 export function networkPathFacts(path: NetworkPath): NetworkFacts {
   const family = (f: FamilyPath) => (f.addresses.length === 0 ? 'no address' : `${f.addresses.join(', ')} → ${f.connect?.ok ? `connects (${f.connect.ms} ms)` : (f.connect?.code ?? 'not tried')}`)
-  return path.lookupError ? {host: path.host, lookup: path.lookupError} : {host: `${path.host}:${path.port}`, ipv4: family(path.ipv4), ipv6: family(path.ipv6)}
+  const value = (f: FamilyPath): NetworkFamilyFacts => ({addresses: f.addresses, ...(f.connect ? (f.connect.ok ? {connects: true, connectMs: f.connect.ms} : {connects: false, error: f.connect.code}) : {})})
+  if (path.lookupError) return {host: path.host, lookup: path.lookupError}
+  return {host: `${path.host}:${path.port}`, ipv4: family(path.ipv4), ipv6: family(path.ipv6), families: {ipv4: value(path.ipv4), ipv6: value(path.ipv6)}}
 }
 
 /**

@@ -17,8 +17,8 @@ const KEY_REQUEST_HEADERS = ['authorization']
 /** Facts that are drawn as their own table, or are too bulky for the summary view. */
 const SPECIAL_FACTS = new Set(['comparison', 'rows', 'access', 'claims', 'challenges', 'items', 'pages', 'scopeParsed', 'credential', 'results'])
 const PAD = '      '
-/** Facts shown by other means: the expiresIn line says when it was absent, format sums up the JWT, blobPath the hops. */
-const HIDDEN_FACTS = new Set(['expiresInAbsent', 'jwtHeader', 'jwt', 'blobHops'])
+/** Facts shown by other means (expiresIn says when it was absent; format, blobPath, presented, dockerWouldStore say the rest). */
+const HIDDEN_FACTS = new Set(['expiresInAbsent', 'jwtHeader', 'jwt', 'blobHops', 'presentedChain', 'dockerStores'])
 /** Facts that are numbers of seconds (the trace keeps values; units are the renderer's). */
 const SECONDS_FACTS = new Set(['expiresIn', 'serverClockSkew', 'registryClockSkew', 'clockSkewS'])
 /** Per stage, the facts worth a line without -v (the exchange lines already show URLs and statuses). */

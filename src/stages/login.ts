@@ -58,6 +58,7 @@ export async function loginStage(ctx: StageContext, input: LoginStageInput): Pro
     result.succeeded = true
     facts.result = LOGIN_SUCCEEDED
     facts.dockerWouldStore = wouldStore(registry, credential!, result.identityToken)
+    facts.dockerStores = result.identityToken ? 'identity-token' : credential!.kind === 'basic' ? 'password' : 'as-found'
     if (!c) findings.push({code: 'login.open-registry', severity: 'info', message: 'the registry asks for no credentials, so docker login succeeds without checking them (docker stores them anyway)'})
     findings.push({
       code: 'login.proves-credentials-only',

@@ -116,6 +116,7 @@ async function explainUnconnected(ctx: StageContext, registry: RegistryAddress, 
     const chain = await readPresentedChain(registry.hostname, registry.port ?? 443, Math.min(ctx.http.timeoutMs, 1000))
     if (chain) {
       facts.presented = describeChain(chain)
+      facts.presentedChain = chain
       const f = presentedChainFinding(chain, registry.host)
       if (f) findings.push(f)
     }

@@ -86,6 +86,8 @@ export interface LoginFacts {
   result?: string
   /** What docker would write to config.json, secrets shown as placeholders. */
   dockerWouldStore?: string
+  /** What docker would store: the password, the identity token in its place, or the credential as it was found. */
+  dockerStores?: 'password' | 'identity-token' | 'as-found'
   /** The refresh token docker would store as its identity token, redacted; null when the token server sent none (docker stores the password). */
   identityToken?: string | null
   /** docker's own error line for a failed login ("login attempt to … failed with status: …"). */

@@ -15,6 +15,30 @@ export interface NetworkFacts {
   ipv4?: string
   /** IPv6 addresses and what connecting to them did, in the same form as ipv4. */
   ipv6?: string
+  /** The same per family, as values. */
+  families?: {ipv4: NetworkFamilyFacts; ipv6: NetworkFamilyFacts}
+}
+
+/** One address family of a host: its addresses and what connecting to the first one did. */
+export interface NetworkFamilyFacts {
+  /** The addresses the name resolved to in this family (empty: none). */
+  addresses: string[]
+  /** A connection was made (absent when there was no address to try). */
+  connects?: boolean
+  /** Milliseconds the connection took, when it was made. */
+  connectMs?: number
+  /** Why the connection failed: ECONNREFUSED, ENETUNREACH, ETIMEDOUT… */
+  error?: string
+}
+
+/** The certificate chain a server presented, read without verification when its certificate was refused. */
+export interface PresentedChainFacts {
+  /** The certificates sent, leaf first. */
+  certificates: Array<{subject: string; issuer: string; /** @format date-time */ validTo: string}>
+  /** The issuer of the last certificate sent: the CA the client must trust. */
+  anchor: string
+  /** A vendor of TLS-intercepting proxies named in the chain (Zscaler, Netskope…), when there is one. */
+  interceptor?: string
 }
 
 /** How the failing client (docker, podman, containerd) sees this registry: its certs.d, insecure list and mirrors. */
@@ -51,7 +75,10 @@ export interface ProbeTlsFacts {
   alpn?: string
   /** Issuer of the registry's certificate. */
   issuer?: string
-  /** End of the certificate's validity. */
+  /**
+   * End of the certificate's validity.
+   * @format date-time
+   */
   validTo?: string
 }
 
@@ -73,6 +100,8 @@ export interface ProbeFacts {
   error?: string
   /** The certificate chain the server presented when it was refused, as "subject ← issuer (N certificates sent)". */
   presented?: string
+  /** The same chain as values. */
+  presentedChain?: PresentedChainFacts
   /** The registry host's network path per address family, when the connection failed before any answer. */
   network?: NetworkFacts
   /** HTTP status of /v2/. */

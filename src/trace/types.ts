@@ -71,7 +71,9 @@ export interface CertificateFacts {
   subject: string
   issuer: string
   san: string[]
+  /** @format date-time */
   validFrom: string
+  /** @format date-time */
   validTo: string
   fingerprint256: string
 }
@@ -207,6 +209,7 @@ export interface Trace {
   version: string
   command: string
   target: string
+  /** @format date-time */
   startedAt: string
   durationMs: number
   steps: Step[]
