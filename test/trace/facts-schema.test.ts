@@ -1,5 +1,8 @@
 import assert from 'node:assert/strict'
+import {readFileSync} from 'node:fs'
+import {join} from 'node:path'
 import {describe, it} from 'node:test'
+import {REPO_ROOT} from '../helpers/cli.js'
 import {TRACE_SCHEMA_JSON, traceValidator, type SchemaNode} from '../helpers/trace-schema.js'
 
 /**
@@ -60,6 +63,17 @@ describe('the schema checks each stage\'s facts', () => {
     for (const stage of ['Probe', 'Challenge', 'Credentials', 'Token', 'Login', 'Access', 'Catalog', 'Tags', 'Daemon']) assert.ok(facts.includes(`${stage}Facts`), `${stage}Facts is in the schema`)
     const undocumented = facts.flatMap((k) => Object.entries(propertiesOf(defs[k]!)).filter(([, p]) => !p.description).map(([name]) => `${k}.${name}`))
     assert.deepEqual(undocumented, [])
+  })
+
+  it('names in the README\'s table of facts only facts the schema has', () => {
+    const readme = readFileSync(join(REPO_ROOT, 'README.md'), 'utf8')
+    const table = readme.slice(readme.indexOf('| stage | main facts |'), readme.indexOf('\n\n', readme.indexOf('| stage | main facts |')))
+    const named = [...table.matchAll(/`([a-zA-Z*-]+)(?:\[\])?`/g)].map((m) => m[1]!)
+    assert.ok(named.length > 40, `the table names the facts: ${named.length}`)
+    const defs = TRACE_SCHEMA_JSON.definitions
+    const known = new Set(Object.keys(defs).filter((k) => k.endsWith('Facts')).flatMap((k) => Object.keys(propertiesOf(defs[k]!))))
+    const unknown = named.filter((n) => !known.has(n) && !(n === 'ratelimit-*' && known.has('ratelimit-limit')))
+    assert.deepEqual(unknown, [])
   })
 
   it('ties each stage to its own facts (Step is a union on stage)', () => {
