@@ -1,5 +1,8 @@
 import {UsageError} from '../errors.js'
 import type {ArgDef, ArgValues, FlagDef, FlagValues, OptionFlag} from './define.js'
+import {SEE_HELP, validate} from './validate.js'
+
+export {withoutValue} from './validate.js'
 
 /**
  * The command-line parser a command run uses: the rules of @oclif/core 4's parser (lib/parser/parse.js and
@@ -8,6 +11,9 @@ import type {ArgDef, ArgValues, FlagDef, FlagValues, OptionFlag} from './define.
  * strict — with oclif's messages, so a user sees the same thing whichever path runs. oclif's parser cannot be loaded
  * alone (its errors import help, ux and config), and loading all of oclif costs more than the rest of a diagnosis.
  * test/cli/parse-differential.test.ts runs both parsers over every command's definitions and many argvs.
+ *
+ * The steps follow oclif's: the argv is read into tokens (Tokenizer, oclif's parse()), arguments and flags get their
+ * values (argValues and flagValues, oclif's _args and _flags), then src/cli/validate.ts checks the result.
  *
  * Two deliberate differences. An unknown flag's value is not repeated in the error (--pasword=hunter2 is a
  * password). And oclif reads a missing argument from piped stdin. regprobe never does — stdin carries
@@ -28,186 +34,200 @@ export interface Parsed<F, A> {
 }
 
 const NEGATION = '--no-'
-const SEE_HELP = '\nSee more help with --help'
+
+type FlagToken = {type: 'flag'; flag: string; input: string}
+type ArgToken = {type: 'arg'; arg: string | undefined; input: string}
+type Token = FlagToken | ArgToken
+
+/** A command's flags and arguments, each knowing its name. */
+interface Definitions {
+  flags: Record<string, FlagDef>
+  args: Record<string, ArgDef<unknown>>
+  argNames: string[]
+}
 
 export async function parseArgv<F extends Record<string, FlagDef>, A extends Record<string, ArgDef<unknown>>>(input: string[], spec: CommandSpec<F, A>): Promise<Parsed<F, A>> {
+  const defs = namedDefinitions(spec)
+  const {tokens, nonExistent} = new Tokenizer(defs, input).run()
+  const {args, argv} = await argValues(defs.args, tokens)
+  const {flags, fromDefault} = await flagValues(defs.flags, tokens)
+  const sortedArgv = [...argv, ...nonExistent].sort((a, b) => input.indexOf(a as string) - input.indexOf(b as string))
+  validate({flagDefs: defs.flags, argDefs: defs.args, strict: spec.strict, nonExistent, argv: sortedArgv, args, flags, fromDefault})
+  return {flags: flags as FlagValues<F>, args: args as ArgValues<A>, argv: sortedArgv}
+}
+
+/** oclif's _setNames: each definition learns its key. */
+function namedDefinitions(spec: CommandSpec<Record<string, FlagDef>, Record<string, ArgDef<unknown>>>): Definitions {
   // Own properties only: a user typing --constructor or --__proto__ must not find Object.prototype's members.
   const flags = Object.assign(Object.create(null) as Record<string, FlagDef>, spec.flags)
-  const args = (spec.args ?? {}) as Record<string, ArgDef<unknown>>
+  const args = spec.args ?? {}
   for (const [k, f] of Object.entries(flags)) f.name = k
   for (const [k, a] of Object.entries(args)) a.name = k
-  const argNames = Object.keys(args)
+  return {flags, args, argNames: Object.keys(args)}
+}
 
-  const findFlag = (arg: string): {isLong: boolean; name?: string} => {
-    const isLong = arg.startsWith('--')
-    if (isLong) {
-      const name = arg.slice(2)
-      if (flags[name]) return {isLong, name}
-      if (arg.startsWith(NEGATION)) {
-        const negated = flags[arg.slice(NEGATION.length)]
-        if (negated?.type === 'boolean' && negated.allowNo) return {isLong, name: arg.slice(NEGATION.length)}
-      }
-      return {isLong}
-    }
-    if (arg.startsWith('-')) {
-      const char = arg[1]
-      return {isLong, name: char === undefined ? undefined : Object.keys(flags).find((k) => flags[k]!.char === char)}
-    }
-    return {isLong}
+/** The flag a token names, if any: `--name`, `--no-name` (allowNo), or `-c` (its first short character). */
+function findFlag(flags: Record<string, FlagDef>, arg: string): {isLong: boolean; name?: string} {
+  if (arg.startsWith('--')) return {isLong: true, name: findLongFlag(flags, arg)}
+  if (arg.startsWith('-')) return {isLong: false, name: findShortFlag(flags, arg)}
+  return {isLong: false}
+}
+
+function findLongFlag(flags: Record<string, FlagDef>, arg: string): string | undefined {
+  const name = arg.slice(2)
+  if (flags[name]) return name
+  if (!arg.startsWith(NEGATION)) return undefined
+  const negated = flags[arg.slice(NEGATION.length)]
+  return negated?.type === 'boolean' && negated.allowNo ? arg.slice(NEGATION.length) : undefined
+}
+
+function findShortFlag(flags: Record<string, FlagDef>, arg: string): string | undefined {
+  const char = arg[1]
+  return char === undefined ? undefined : Object.keys(flags).find((k) => flags[k]!.char === char)
+}
+
+/** `-1`: an argument that looks like a short flag. */
+const isNegativeNumber = (token: string) => /^-\d/.test(token)
+
+/**
+ * Reads the argv into flag and argument tokens, as oclif's parse() does: a queue of what is left, where a flag takes
+ * its value from the next entry, and `--name=value` or bundled short flags (`-vx`) put their rest back at the front.
+ */
+class Tokenizer {
+  private readonly defs: Definitions
+  private readonly queue: string[]
+  private readonly tokens: Token[] = []
+  private readonly nonExistent: string[] = []
+  /** The last option flag read: a multiple one takes the plain words after its value too. */
+  private current: FlagDef | undefined
+  /** False after `--`: everything after it is an argument. */
+  private parsingFlags = true
+
+  constructor(defs: Definitions, input: string[]) {
+    this.defs = defs
+    this.queue = [...input]
   }
 
-  type Token = {type: 'flag'; flag: string; input: string} | {type: 'arg'; arg: string | undefined; input: string}
-  const raw: Token[] = []
-  const argv = [...input]
-  let current: FlagDef | undefined
+  run(): {tokens: Token[]; nonExistent: string[]} {
+    while (this.queue.length > 0) this.classify(this.queue.shift()!)
+    return {tokens: this.tokens, nonExistent: this.nonExistent}
+  }
 
-  const parseFlag = (arg: string): boolean => {
-    const {isLong, name} = findFlag(arg)
-    if (!name) {
-      const i = arg.indexOf('=')
-      if (i === -1) return false
-      argv.unshift(arg.slice(i + 1))
-      const parsed = parseFlag(arg.slice(0, i))
-      if (!parsed) argv.shift()
-      return parsed
-    }
-    const flag = flags[name]!
-    if (flag.type === 'option') {
-      if (!flag.multiple && raw.some((t) => t.type === 'flag' && t.flag === name)) throw new UsageError(`Flag --${name} can only be specified once`)
-      current = flag
-      const value = isLong || arg.length < 3 ? argv.shift() : arg.slice(arg[2] === '=' ? 3 : 2)
-      if (typeof value !== 'string' || findFlag(value).name) {
-        throw new UsageError(flag.options ? `Flag --${name} expects one of these values: ${flag.options.join(', ')}` : `Flag --${name} expects a value`)
+  /** One entry of the argv: `--`, a flag (with the value it takes), an unknown flag, a multiple option's value, or an argument. */
+  private classify(token: string): void {
+    if (this.parsingFlags && token.startsWith('-') && token !== '-') {
+      if (token === '--') {
+        this.parsingFlags = false
+        return
       }
-      raw.push({type: 'flag', flag: name, input: value})
-    } else {
-      raw.push({type: 'flag', flag: name, input: arg})
-      // -vx: the rest of the short characters go back on the stack
-      if (!isLong && arg.length > 2) argv.unshift(`-${arg.slice(2)}`)
+      if (this.readFlag(token)) return
+      if (!isNegativeNumber(token)) {
+        this.nonExistent.push(token)
+        return
+      }
     }
+    if (this.parsingFlags && this.current?.type === 'option' && this.current.multiple) {
+      this.tokens.push({type: 'flag', flag: this.current.name!, input: token})
+      return
+    }
+    const position = this.tokens.filter((t) => t.type === 'arg').length
+    this.tokens.push({type: 'arg', arg: this.defs.argNames[position], input: token})
+  }
+
+  /** A known flag and what it takes; false when `arg` names no flag of this command. */
+  private readFlag(arg: string): boolean {
+    const {isLong, name} = findFlag(this.defs.flags, arg)
+    if (!name) return this.readAssignment(arg)
+    const flag = this.defs.flags[name]!
+    if (flag.type === 'option') {
+      this.readOptionValue(flag, arg, isLong)
+      return true
+    }
+    this.tokens.push({type: 'flag', flag: name, input: arg})
+    // -vx: the rest of the short characters go back on the queue
+    if (!isLong && arg.length > 2) this.queue.unshift(`-${arg.slice(2)}`)
     return true
   }
 
-  let parsingFlags = true
-  const nonExistent: string[] = []
-  const original = [...argv]
-  while (argv.length > 0) {
-    const token = argv.shift()!
-    if (parsingFlags && token.startsWith('-') && token !== '-') {
-      if (token === '--') {
-        parsingFlags = false
-        continue
-      }
-      if (parseFlag(token)) continue
-      if (!/^-\d/.test(token)) {
-        nonExistent.push(token)
-        continue
-      }
-    }
-    if (parsingFlags && current?.type === 'option' && current.multiple) {
-      raw.push({type: 'flag', flag: current.name!, input: token})
-      continue
-    }
-    raw.push({type: 'arg', arg: argNames[raw.filter((t) => t.type === 'arg').length], input: token})
+  /** `--name=value` (or `-c=value`): the value goes back on the queue for the flag before the `=`, if there is one. */
+  private readAssignment(arg: string): boolean {
+    const i = arg.indexOf('=')
+    if (i === -1) return false
+    this.queue.unshift(arg.slice(i + 1))
+    const parsed = this.readFlag(arg.slice(0, i))
+    if (!parsed) this.queue.shift()
+    return parsed
   }
 
-  // Arguments: each named one in order, then defaults; the rest stay in argv (strict: false).
-  const outArgs: Record<string, unknown> = {}
-  const outArgv: unknown[] = []
-  const argTokens = raw.filter((t): t is Extract<Token, {type: 'arg'}> => t.type === 'arg')
-  for (const [name, def] of Object.entries(args)) {
+  /** An option's value: the next entry after a long flag or a lone `-c`, else what follows `-c` (or `-c=`). */
+  private readOptionValue(flag: OptionFlag<unknown>, arg: string, isLong: boolean): void {
+    const name = flag.name!
+    if (!flag.multiple && this.tokens.some((t) => t.type === 'flag' && t.flag === name)) throw new UsageError(`Flag --${name} can only be specified once`)
+    this.current = flag
+    const value = isLong || arg.length < 3 ? this.queue.shift() : arg.slice(arg[2] === '=' ? 3 : 2)
+    if (typeof value !== 'string' || findFlag(this.defs.flags, value).name) {
+      throw new UsageError(flag.options ? `Flag --${name} expects one of these values: ${flag.options.join(', ')}` : `Flag --${name} expects a value`)
+    }
+    this.tokens.push({type: 'flag', flag: name, input: value})
+  }
+}
+
+/** oclif's _args: each named argument in order, else its default; the rest stay in argv (strict: false). */
+async function argValues(defs: Record<string, ArgDef<unknown>>, tokens: Token[]): Promise<{args: Record<string, unknown>; argv: unknown[]}> {
+  const args: Record<string, unknown> = {}
+  const argv: unknown[] = []
+  const argTokens = tokens.filter((t): t is ArgToken => t.type === 'arg')
+  for (const [name, def] of Object.entries(defs)) {
     const token = argTokens.find((t) => t.arg === name)
     if (token) {
       if (def.options && !def.options.includes(token.input)) throw new UsageError(`Expected ${token.input} to be one of: ${def.options.join(', ')}${SEE_HELP}`)
       const value = await def.parse(token.input, undefined, def)
-      outArgv.push(value)
-      outArgs[name] = value
+      argv.push(value)
+      args[name] = value
     }
-    if (outArgs[name] === undefined && def.default !== undefined) {
-      outArgv.push(def.default)
-      outArgs[name] = def.default
-    }
-  }
-  for (const token of argTokens) if (outArgs[token.arg!] === undefined) outArgv.push(token.input)
-
-  // Flags: the last token wins for a boolean (--no-NAME gives false); option values go through options and parse.
-  const outFlags: Record<string, unknown> = {}
-  const fromDefault = new Set<string>()
-  const tokensOf = (name: string) => raw.filter((t): t is Extract<Token, {type: 'flag'}> => t.type === 'flag' && t.flag === name)
-  // oclif checks every value against its flag's options before it parses any value: that error comes first.
-  for (const [name, flag] of Object.entries(flags)) {
-    if (flag.type === 'option' && flag.options) {
-      const given = flag.multiple ? tokensOf(name) : tokensOf(name).slice(-1)
-      const bad = given.find((t) => !flag.options!.includes(t.input))
-      if (bad) throw new UsageError(`Expected --${name}=${bad.input} to be one of: ${flag.options.join(', ')}${SEE_HELP}`)
+    if (args[name] === undefined && def.default !== undefined) {
+      argv.push(def.default)
+      args[name] = def.default
     }
   }
-  for (const [name, flag] of Object.entries(flags)) {
-    const tokens = tokensOf(name)
-    if (tokens.length === 0) {
-      if (flag.default !== undefined) {
-        outFlags[name] = flag.default
-        fromDefault.add(name)
-      }
-      continue
-    }
-    if (flag.type === 'boolean') {
-      outFlags[name] = await flag.parse(tokens.at(-1)!.input !== `${NEGATION}${name}`)
-    } else if (flag.multiple) {
-      outFlags[name] = await Promise.all(tokens.map((t) => parseOption(flag, t.input)))
-    } else {
-      outFlags[name] = await parseOption(flag, tokens.at(-1)!.input)
-    }
-  }
-
-  const sortedArgv = [...outArgv, ...nonExistent].sort((a, b) => original.indexOf(a as string) - original.indexOf(b as string))
-
-  // Validation, in oclif's order: unknown flags, extra arguments, missing arguments, then flag rules.
-  if (nonExistent.length > 0) {
-    // A mistyped --pasword=hunter2 must not print the password: the value of an unknown flag is left out, and so is
-    // a value glued to a short flag (-pPASSWORD on a command without -p).
-    const named = nonExistent.map(withoutValue)
-    throw new UsageError(`Nonexistent flag${nonExistent.length === 1 ? '' : 's'}: ${named.join(', ')}${SEE_HELP}`)
-  }
-  if (spec.strict !== false && sortedArgv.length > argNames.length) {
-    // `login HOST alice PASSWORD` (a -u forgotten): the extra values are counted, never repeated (oclif lists them).
-    const extras = sortedArgv.slice(argNames.length)
-    const takes = argNames.length === 0 ? 'no arguments' : argNames.map((n) => n.toUpperCase()).join(' ')
-    throw new UsageError(`Unexpected argument${extras.length === 1 ? '' : 's'}: ${extras.length} more than this command takes (${takes}); not repeated here, as one may be a password${SEE_HELP}`)
-  }
-  const missing = Object.values(args).filter((a) => a.required && outArgs[a.name!] === undefined)
-  if (missing.length > 0) {
-    const width = Math.max(...missing.map((a) => a.name!.length))
-    const list = missing.map((a) => {
-      const description = a.options ? `(${a.options.join('|')}) ${a.description}` : a.description
-      return description ? `${a.name!.padEnd(width)}  ${description}` : a.name!
-    })
-    throw new UsageError(`Missing ${missing.length} required arg${missing.length === 1 ? '' : 's'}:\n${list.join('\n')}${SEE_HELP}`)
-  }
-  const reasons: string[] = []
-  for (const [name, flag] of Object.entries(flags)) {
-    if (outFlags[name] !== undefined) {
-      for (const other of flag.exclusive ?? []) {
-        if (fromDefault.has(other) || fromDefault.has(name)) continue
-        if (outFlags[other] !== undefined) {
-          reasons.push(`--${other}=${String(outFlags[other])} cannot also be provided when using --${name}`)
-          break
-        }
-      }
-    } else if (flag.type === 'option' && flag.required) {
-      reasons.push(`Missing required flag ${name}`)
-    }
-  }
-  if (reasons.length > 0) {
-    const unique = [...new Set(reasons)].sort()
-    throw new UsageError(`The following ${unique.length === 1 ? 'error' : 'errors'} occurred:\n  ${unique.join('\n  ')}${SEE_HELP}`)
-  }
-  return {flags: outFlags as FlagValues<F>, args: outArgs as ArgValues<A>, argv: sortedArgv}
+  for (const token of argTokens) if (args[token.arg!] === undefined) argv.push(token.input)
+  return {args, argv}
 }
 
-/** An unknown flag as a message names it: `--pasword=…`, `-p…`; never the value typed with it. */
-export function withoutValue(flag: string): string {
-  return flag.replace(/^(-[^=]*=).+$/s, '$1…').replace(/^(-[^-=])[^=].*$/s, '$1…')
+/** oclif's _flags: the last token wins for a boolean (--no-NAME gives false); option values go through options and parse. */
+async function flagValues(defs: Record<string, FlagDef>, tokens: Token[]): Promise<{flags: Record<string, unknown>; fromDefault: Set<string>}> {
+  const flags: Record<string, unknown> = {}
+  const fromDefault = new Set<string>()
+  const tokensOf = (name: string) => tokens.filter((t): t is FlagToken => t.type === 'flag' && t.flag === name)
+  rejectValuesNotInOptions(defs, tokensOf)
+  for (const [name, flag] of Object.entries(defs)) {
+    const given = tokensOf(name)
+    if (given.length > 0) {
+      flags[name] = await flagValue(flag, given)
+    } else if (flag.default !== undefined) {
+      flags[name] = flag.default
+      fromDefault.add(name)
+    }
+  }
+  return {flags, fromDefault}
+}
+
+/** oclif checks every value against its flag's options before it parses any value: that error comes first. */
+function rejectValuesNotInOptions(defs: Record<string, FlagDef>, tokensOf: (name: string) => FlagToken[]): void {
+  for (const [name, flag] of Object.entries(defs)) {
+    if (flag.type !== 'option' || !flag.options) continue
+    const given = flag.multiple ? tokensOf(name) : tokensOf(name).slice(-1)
+    const bad = given.find((t) => !flag.options!.includes(t.input))
+    if (bad) throw new UsageError(`Expected --${name}=${bad.input} to be one of: ${flag.options.join(', ')}${SEE_HELP}`)
+  }
+}
+
+/** A given flag's value from its tokens (at least one). */
+async function flagValue(flag: FlagDef, given: FlagToken[]): Promise<unknown> {
+  const last = given.at(-1)!.input
+  if (flag.type === 'boolean') return flag.parse(last !== `${NEGATION}${flag.name}`)
+  if (flag.multiple) return Promise.all(given.map((t) => parseOption(flag, t.input)))
+  return parseOption(flag, last)
 }
 
 async function parseOption(flag: OptionFlag<unknown>, input: string): Promise<unknown> {

@@ -1,6 +1,6 @@
 import {TRANSPORT_FIXES} from '../stages/transport-finding.js'
 import type {ExitCodeValue, Severity, StageName} from '../trace/types.js'
-import {ROWS} from './codes.js'
+import {ROWS} from './codes/index.js'
 
 /**
  * The finding catalogue: every code regprobe can emit, once, with its stage, severity, exit code (errors that decide
@@ -12,8 +12,8 @@ export type CatalogueRow = [code: string, severity: Severity, exitCode: ExitCode
 
 export interface CatalogueEntry {
   code: string
-  /** The stage whose step carries it; 'diagnosis' for cross-stage rules, 'doctor' for --docker-error. */
-  stage: StageName | 'diagnosis' | 'doctor' | 'compare'
+  /** The stage whose step carries it; 'diagnosis' for cross-stage rules. */
+  stage: StageName | 'diagnosis' | 'compare'
   severity: Severity
   exitCode?: ExitCodeValue
   /** The message, with … where a value goes. */
@@ -21,13 +21,14 @@ export interface CatalogueEntry {
   fix?: string
 }
 
-const STAGES: ReadonlySet<string> = new Set(['probe', 'challenge', 'credentials', 'token', 'login', 'access', 'catalog', 'tags', 'daemon'])
+const STAGES: ReadonlySet<string> = new Set(['probe', 'challenge', 'credentials', 'token', 'login', 'access', 'catalog', 'tags', 'daemon', 'docker-error'])
 
 export function stageOf(code: string): CatalogueEntry['stage'] {
   const head = code.split('.')[0]!
   if (STAGES.has(head)) return head as StageName
   if (head === 'clock' && code !== 'clock.token-rejected') return 'token'
-  if (head === 'docker-error' || head === 'network') return 'doctor'
+  // The network path's findings are told on the docker-error step, where docker's dial names the address.
+  if (head === 'network') return 'docker-error'
   if (head === 'reference') return 'challenge'
   if (head === 'compare') return 'compare'
   return 'diagnosis'

@@ -5,8 +5,9 @@ import type {RegistryAddress} from '../reference.js'
 import {parseRegistry} from '../reference.js'
 import {step} from '../stages/context.js'
 import {makeTrace} from '../trace/trace.js'
-import {ExitCode, type DaemonFacts, type DaemonStep, type ExitCodeValue, type Finding, type Trace} from '../trace/types.js'
+import {ExitCode, type DaemonFacts, type DaemonStep, type DockerErrorFacts, type DockerErrorStep, type ExitCodeValue, type Finding, type Step, type Trace} from '../trace/types.js'
 import {unbracket} from '../http/hosts.js'
+import type {DockerErrorMapping} from '../daemon/index.js'
 
 /**
  * docker login, pull and push do their registry work inside the daemon, with the daemon's proxy, CA files and
@@ -115,18 +116,26 @@ export async function daemonLoginStep(opts: DaemonOptions & {username: string; p
   return step('daemon', message, facts, [], findings)
 }
 
-/** `doctor --docker-error TEXT`: which stage docker's message belongs to, and whether regprobe saw the same. */
-export async function dockerErrorFinding(text: string, trace: Trace): Promise<Finding> {
+/** `doctor --docker-error TEXT` as a step: which stage docker's message belongs to, whether regprobe saw the same, and docker's dial. */
+export async function dockerErrorStep(text: string, steps: Step[], registryHost: string, timeoutMs: number): Promise<DockerErrorStep> {
   const {mapDockerError} = await import('../daemon/index.js')
   const m = mapDockerError(text)
+  const said = dockerErrorFinding(m, text, steps)
+  const dial = await dockerDialFindings(text, steps, registryHost, timeoutMs)
+  const facts: DockerErrorFacts = {mapped: m ? {stage: m.stage, code: m.code} : null, reproduced: said.code === 'docker-error.reproduced'}
+  const summary = m ? `docker's error belongs to the ${m.stage} stage: ${m.cause}` : 'docker\'s error is not one regprobe knows'
+  return step('docker-error', summary, facts, [], [said, ...dial])
+}
+
+function dockerErrorFinding(m: DockerErrorMapping | undefined, text: string, steps: Step[]): Finding {
   const quoted = JSON.stringify(text.length > 200 ? `${text.slice(0, 200)}…` : text)
   if (!m) return {code: 'docker-error.unknown', severity: 'info', message: `docker's error ${quoted} is not one regprobe knows; compare it with the stages above`}
-  const failed = trace.steps.find((s) => s.status === 'fail')
+  const failed = steps.find((s) => s.status === 'fail')
   const same = failed && (failed.stage === m.stage || (m.stage === 'tls' && failed.stage === 'probe') || (m.stage === 'network' && failed.stage === 'probe') || (m.stage === 'token' && failed.stage === 'access') || (m.stage === 'access' && failed.stage === 'token'))
   return {
     code: same ? 'docker-error.reproduced' : 'docker-error.not-reproduced',
     severity: same ? 'info' : 'warn',
-    message: `docker's error ${quoted} belongs to the ${m.stage} stage: ${m.cause}.${same ? ' regprobe sees the same failure.' : trace.verdict.code === 0 ? ' regprobe did not reproduce it from this shell.' : ` regprobe stopped at the ${failed?.stage ?? 'other'} stage instead.`}`,
+    message: `docker's error ${quoted} belongs to the ${m.stage} stage: ${m.cause}.${same ? ' regprobe sees the same failure.' : !failed ? ' regprobe did not reproduce it from this shell.' : ` regprobe stopped at the ${failed?.stage ?? 'other'} stage instead.`}`,
     fix: same ? undefined : 'docker works inside the daemon with its own proxy, CA files, insecure list and credentials (the CLI\'s config.json): rerun with --via-daemon, and run regprobe where docker ran (same user, same DOCKER_CONFIG).',
     evidence: m.code,
   }
@@ -137,14 +146,14 @@ export async function dockerErrorFinding(text: string, trace: Trace): Promise<Fi
  * address family of the registry's host, to tell a broken family (failure-stories.md §17: AAAA records without a
  * working IPv6 path) from a daemon whose own network differs from this shell's.
  */
-export async function dockerDialFindings(text: string, trace: Trace, registryHost: string, timeoutMs: number): Promise<Finding[]> {
+async function dockerDialFindings(text: string, steps: Step[], registryHost: string, timeoutMs: number): Promise<Finding[]> {
   const m = /dial tcp (\[[0-9A-Fa-f:.]+\]|\d{1,3}(?:\.\d{1,3}){3}):(\d{1,5}): connect: ([^\n"]{1,120})/.exec(text)
   if (!m) return []
   const [, shown, portText, said] = m
   const address = unbracket(shown!)
   const port = Number(portText)
   const {checkNetworkPath, connectOnce, networkPathFacts, networkPathFindings} = await import('../http/network-path.js')
-  const probe = trace.steps.find((s) => s.stage === 'probe')
+  const probe = steps.find((s) => s.stage === 'probe')
   // When the probe already looked at the registry's families (its connection failed), that stays the one account.
   const checked = probe?.facts.network !== undefined
   const [here, path] = await Promise.all([connectOnce(address, port, timeoutMs), checked ? undefined : checkNetworkPath(registryHost, port, {timeoutMs})])

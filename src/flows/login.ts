@@ -1,10 +1,10 @@
 import {RegprobeError} from '../errors.js'
 import type {HttpClient} from '../http/client.js'
-import type {SecretBox} from '../http/redact.js'
 import {isEnvironmentError} from '../cli/environment-error.js'
-import {verdictOf, withStep} from '../diagnosis/verdict.js'
+import {verdictOf} from '../diagnosis/verdict.js'
 import {finish, reached, runStages, startFlow, usernameOf, type Need} from '../pipeline/flow.js'
 import {judge} from '../pipeline/judge.js'
+import {daemonLoginSpec, type ViaDaemon} from '../pipeline/late-stages.js'
 import {challengeSpec, credentialsSpec, probeSpec, tokenSpec} from '../pipeline/stages.js'
 import {parseRegistry} from '../reference.js'
 import {loginStage, LOGIN_SUCCEEDED, type LoginResult} from '../stages/login.js'
@@ -24,7 +24,7 @@ export interface LoginFlowOptions extends FlowOptions {
   /** --save: after a successful login, write the credentials where docker would (config.json or its helper). */
   save?: boolean
   /** --via-daemon: also log in through the daemon's POST /auth, and let the daemon's answer decide. */
-  viaDaemon?: {host?: string; env?: NodeJS.ProcessEnv; timeoutMs: number}
+  viaDaemon?: ViaDaemon
 }
 
 export interface LoginFlowResult {
@@ -48,36 +48,22 @@ export async function loginFlow(http: HttpClient, registryInput: string, opts: L
       async run(st) {
         const l = await loginStage(st.ctx, {registry, probe: st.probe!, challenge: st.probe!.challenge, credential: st.credentials?.credential, token: st.token})
         login = l.result
+        const c = st.credentials?.credential
+        if (opts.save && l.result.succeeded && c) {
+          const f = await save(registry, c, st.token, opts.credentials)
+          l.step.findings.push(f)
+          if (f.severity === 'error') l.step.status = 'fail'
+        }
         return l.step
       },
     },
+    ...(opts.viaDaemon ? [daemonLoginSpec(opts.viaDaemon, registry, () => login?.succeeded === true)] : []),
   ])
-  const steps = s.steps
-  const l = {step: steps.at(-1)!, result: login!}
   const c0 = s.credentials?.credential
-  if (opts.save && l.result.succeeded && c0) {
-    const f = await save(registry, c0, s.token, opts.credentials)
-    l.step.findings.push(f)
-    if (f.severity === 'error') l.step.status = 'fail'
-  }
   const user = usernameOf(c0)
   const okHeadline = `${LOGIN_SUCCEEDED}${user ? ` for "${user}"` : ''} at ${registry.host}; docker would store it under "${registry.configKey}". This proves the credentials, not pull or push rights: run regprobe doctor on a repository for that.`
-  let verdict = judge(s, {okHeadline, actions: [], judge: 'login'})
-  if (opts.viaDaemon) {
-    const d = await daemonLogin(registry, c0, l.result.succeeded, opts.viaDaemon, http.secrets)
-    steps.push(d)
-    // docker login is the daemon's login: its answer decides; regprobe's direct login stays as evidence.
-    // When both failed, regprobe's own stages saw why (e.g. the token server accepted the password and the registry
-    // rejected its token): that precise cause stays first, the daemon's generic answer joins the causes.
-    const directFailed = verdict.status === 'fail' ? verdict : undefined
-    if (directFailed && d.status === 'fail') verdict = withStep(directFailed, d)
-    else {
-      verdict = verdictOf([d], d.status === 'ok' ? `the daemon says ${d.facts.status ?? 'Login Succeeded'} for ${registry.configKey}` : d.summary)
-      if (directFailed && d.status !== 'fail') verdict = {...verdict, status: 'warn', causes: [...d.findings, ...directFailed.causes]}
-      if (d.status === 'fail' && !directFailed) verdict = {...verdict, causes: [...verdict.causes, ...d.findings.filter((f) => f.code === 'daemon.login.disagrees')]}
-    }
-  }
-  return {trace: finish(s, 'login', registry.input, startedAt, verdict), login: l.result}
+  const verdict = judge(s, {okHeadline, actions: [], judge: 'login'})
+  return {trace: finish(s, 'login', registry.input, startedAt, verdict), login: login!}
 }
 
 /** docker login asks a token with no scope, and only of a Bearer registry, with credentials to exchange. */
@@ -122,12 +108,4 @@ export async function logoutFlow(registryInput: string, where: CredentialInput, 
   const facts: CredentialsFacts = {key: r.key, path: r.path, where: r.where, removed: r.removed, ...(r.helper ? {helper: r.helper} : {})}
   const s: Step = {stage: 'credentials', status: 'ok', summary, facts, exchanges: [], findings: []}
   return makeTrace('logout', registry.input, startedAt, [s], verdictOf([s], summary), t0)
-}
-
-async function daemonLogin(registry: RegistryAddress, credential: Credential | undefined, directOk: boolean, via: NonNullable<LoginFlowOptions['viaDaemon']>, secrets: SecretBox): Promise<DaemonStep> {
-  if (credential?.kind !== 'basic') {
-    return skipped('daemon', 'skipped: the daemon\'s /auth takes a user name and password, and none were found')
-  }
-  const {daemonLoginStep} = await import('./daemon.js')
-  return daemonLoginStep({host: via.host, env: via.env, timeoutMs: via.timeoutMs, username: credential.username, password: credential.password, serverAddress: registry.configKey, directOk, secrets})
 }

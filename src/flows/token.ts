@@ -1,5 +1,5 @@
 import type {HttpClient} from '../http/client.js'
-import {finish, runStages, startFlow} from '../pipeline/flow.js'
+import {finish, runStages, startFlow, type StageSpec} from '../pipeline/flow.js'
 import {judge} from '../pipeline/judge.js'
 import {accessSpec, challengeSpec, credentialsSpec, probeSpec, tokenSpec} from '../pipeline/stages.js'
 import type {Trace} from '../trace/types.js'
@@ -16,6 +16,8 @@ export interface TokenFlowOptions extends FlowOptions {
   proveActions?: string[]
   /** doctor --blob: also fetch a blob, following the registry's redirect to its storage. */
   blob?: boolean
+  /** Stages judged after the flow (doctor's --via-daemon and --docker-error). */
+  late?: StageSpec[]
 }
 
 export interface TokenFlowResult {
@@ -35,6 +37,7 @@ export async function tokenFlow(http: HttpClient, command: string, input: string
     credentialsSpec(opts.credentials),
     tokenSpec({oauth: opts.oauth, plainHttp: opts.plainHttp}),
     accessSpec({actions: prove.filter((x) => actions.includes(x)), oauth: opts.oauth, blob: opts.blob}),
+    ...(opts.late ?? []),
   ])
   const c = s.credentials?.credential
   const okHeadline = s.ref ? `${actions.join(' and ')} of ${s.ref.canonical} ${prove.length > 1 ? 'proven' : 'works'}${c ? ` as ${describeUser(c)}` : ' anonymously'}` : `token issued for ${s.registry.host}`

@@ -4,7 +4,7 @@ import {decodeUtf8, parseJson, readCapped} from './body.js'
 import {watchConnection} from './diagnostics.js'
 import {classifyFetchError, proxyFailure, type TransportFailure} from './failure.js'
 import {ResponseHeaders} from './headers.js'
-import {proxyFor} from './proxy.js'
+import {proxyFor, type ProxyChoice} from './proxy.js'
 import {crossHostFailure, sameHost, schemeFailure, type RedirectPolicy} from './redirects.js'
 import {SecretBox, recordBody, redactHeaders, redactRequestBody, redactUrl} from './redact.js'
 import {Transport, type TlsSettings} from './transport.js'
@@ -142,16 +142,9 @@ export class HttpClient {
     this.requestCount++
     const start = performance.now()
     const headers: Record<string, string> = {'user-agent': this.opts.userAgent ?? 'regprobe', ...lowerKeys(req.headers ?? {})}
-    const exchange: Exchange = {
-      request: {
-        method: req.method,
-        url: redactUrl(req.url, this.secrets),
-        headers: redactHeaders(headers, this.secrets),
-        ...(req.body === undefined ? {} : {body: redactRequestBody(req.body, headers['content-type'], this.secrets)}),
-      },
-      timing: {startMs: round(start - this.t0), totalMs: 0},
-    }
-    const {proxy, noProxyMatch, proxyUrl} = proxyFor(req.url, this.env)
+    const exchange = this.recordRequest(req, headers, start)
+    const choice = proxyFor(req.url, this.env)
+    const {proxy, noProxyMatch, proxyUrl} = choice
     const route = proxy ? {proxy} : noProxyMatch ? {noProxy: noProxyMatch} : {}
     return new Promise((resolve) => {
       let settled = false
@@ -172,11 +165,7 @@ export class HttpClient {
       const fail = (err: unknown) => {
         if (settled) return
         const connected = watch?.result().connection !== undefined
-        let failure = (proxy && proxyUrl && proxyFailure(err, {url: req.url, proxy: proxy.url, connected, timedOut, timeoutMs: this.timeoutMs})) || classifyFetchError(err, {url: req.url, timedOut, timeoutMs: this.timeoutMs})
-        if (answered && failure.code === 'reset') {
-          failure = {...failure, code: 'body.incomplete', message: `${new URL(req.url).host} closed the connection in the middle of its ${answered.status} response, after ${answered.bytes} bytes of the body`}
-        }
-        failure.message = this.secrets.scrub(failure.message)
+        const failure = this.failureOf(err, req.url, choice, {connected, timedOut, answered})
         exchange.error = {code: failure.code, message: failure.message}
         if (failure.tunnelStatus !== undefined) exchange.connection = {reused: false, protocol: 'https', ...route, tunnel: {connectStatus: failure.tunnelStatus}}
         done({exchange, failure, url: req.url})
@@ -203,6 +192,30 @@ export class HttpClient {
         }, fail)
       })
     })
+  }
+
+  /** The exchange before its answer: the request with its secrets redacted, and when it started. */
+  private recordRequest(req: HttpRequest, headers: Record<string, string>, start: number): Exchange {
+    return {
+      request: {
+        method: req.method,
+        url: redactUrl(req.url, this.secrets),
+        headers: redactHeaders(headers, this.secrets),
+        ...(req.body === undefined ? {} : {body: redactRequestBody(req.body, headers['content-type'], this.secrets)}),
+      },
+      timing: {startMs: round(start - this.t0), totalMs: 0},
+    }
+  }
+
+  /** A request that got no (complete) answer: the proxy's failure when one was used, a hang-up in the body, or the error's kind. */
+  private failureOf(err: unknown, url: string, {proxy, proxyUrl}: ProxyChoice, at: {connected: boolean; timedOut: boolean; answered?: {status: number; bytes: number}}): TransportFailure {
+    const {connected, timedOut, answered} = at
+    let failure = (proxy && proxyUrl && proxyFailure(err, {url, proxy: proxy.url, connected, timedOut, timeoutMs: this.timeoutMs})) || classifyFetchError(err, {url, timedOut, timeoutMs: this.timeoutMs})
+    if (answered && failure.code === 'reset') {
+      failure = {...failure, code: 'body.incomplete', message: `${new URL(url).host} closed the connection in the middle of its ${answered.status} response, after ${answered.bytes} bytes of the body`}
+    }
+    failure.message = this.secrets.scrub(failure.message)
+    return failure
   }
 
   private answer(req: HttpRequest, exchange: Exchange, res: IncomingMessage, buf: Buffer, truncated: boolean, t: {start: number; ttfb: number}, foreign: boolean): Once {

@@ -25,7 +25,12 @@ export interface FlowState {
   /** Set once the credentials stage ran; undefined credential = none found. */
   credentials?: {credential?: Credential}
   token?: TokenStageResult
+  /** Steps of stages judged after the flow (doctor's daemon view, docker's own error), with how each joins the verdict. */
+  readonly late: Array<{step: Step; join: JoinVerdict}>
 }
+
+/** How a stage judged after the flow folds its step into the verdict the flow's own stages made. */
+export type JoinVerdict = (v: Verdict, step: Step) => Verdict
 
 /** A precondition: undefined when met, else the skip step's summary. */
 export type Need = (s: FlowState) => string | undefined
@@ -36,6 +41,11 @@ export interface StageSpec {
   needs?: Need[]
   /** Runs the stage, records what it learnt on the state, and returns its step. */
   run(s: FlowState): Promise<Step>
+  /**
+   * Set for a stage judged after the flow: its step stays in the trace (in flow order) but is left out of the flow's
+   * own verdict, and folded into it by this function (src/pipeline/judge.ts).
+   */
+  joinVerdict?: JoinVerdict
 }
 
 export const reached: Need = (s) => (s.probe?.baseUrl && !s.probe.failure ? undefined : 'skipped: the probe did not reach a registry')
@@ -48,14 +58,16 @@ export const authorized: Need = (s) => {
 }
 
 export function startFlow(http: HttpClient, target: {registry: RegistryAddress; ref?: ImageReference; notes?: Finding[]}, now?: () => number): FlowState {
-  return {ctx: makeContext(http, now), registry: target.registry, ref: target.ref, notes: target.notes ?? [], steps: []}
+  return {ctx: makeContext(http, now), registry: target.registry, ref: target.ref, notes: target.notes ?? [], steps: [], late: []}
 }
 
 /** Runs the stages in order; a stage whose needs are not met becomes a skip step saying why. */
 export async function runStages(s: FlowState, specs: StageSpec[]): Promise<FlowState> {
   for (const spec of specs) {
     const unmet = (spec.needs ?? []).map((n) => n(s)).find((reason) => reason !== undefined)
-    s.steps.push(unmet ? skipped(spec.stage, unmet) : await spec.run(s))
+    const step = unmet ? skipped(spec.stage, unmet) : await spec.run(s)
+    s.steps.push(step)
+    if (spec.joinVerdict && !unmet) s.late.push({step, join: spec.joinVerdict})
   }
   return s
 }

@@ -15,9 +15,16 @@ export interface JudgeOptions {
   repository?: string
 }
 
+/**
+ * The flow's stages make the verdict (the first cause in flow order, the precise cause in place of the generic one, the
+ * registry hints); then each stage judged after the flow folds its step in, in order.
+ */
 export function judge(s: FlowState, opts: JudgeOptions): Verdict {
   const c = s.credentials?.credential
-  const judged = {steps: s.steps, registry: s.registry, repository: opts.repository ?? s.ref?.repository, actions: opts.actions, username: usernameOf(c), credentialSource: c?.source.location}
-  const base = opts.judge ? judgedBy(s.steps, opts.judge, opts.okHeadline) : verdictOf(s.steps, opts.okHeadline)
-  return withDiagnosis(withPreciseCauses(base, preciseCauses(judged)), diagnose(judged))
+  const late = new Set(s.late.map((l) => l.step))
+  const steps = s.steps.filter((x) => !late.has(x))
+  const judged = {steps, registry: s.registry, repository: opts.repository ?? s.ref?.repository, actions: opts.actions, username: usernameOf(c), credentialSource: c?.source.location}
+  const base = opts.judge ? judgedBy(steps, opts.judge, opts.okHeadline) : verdictOf(steps, opts.okHeadline)
+  const flow = withDiagnosis(withPreciseCauses(base, preciseCauses(judged)), diagnose(judged))
+  return s.late.reduce((v, l) => l.join(v, l.step), flow)
 }

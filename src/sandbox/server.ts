@@ -5,7 +5,7 @@ import {tmpdir} from 'node:os'
 import {join} from 'node:path'
 import type {RegistryAuth} from './access.js'
 import {createSigningCertificate, createTlsMaterial, type TlsMaterial} from './certs.js'
-import {createSigningKey} from './jwt-sign.js'
+import {createSigningKey, type SigningKey} from './jwt-sign.js'
 import {DEFAULT_PAGE_SIZE} from './listing.js'
 import {hostPort, listen, type Listening} from './listen.js'
 import {RegistryService} from './registry.js'
@@ -13,7 +13,7 @@ import {DEFAULT_RULES, DEFAULT_USERS} from './rules.js'
 import {seedStore} from './seed.js'
 import {RegistryStore} from './store.js'
 import {TOKEN_PATH, TokenService} from './token-server.js'
-import type {Sandbox, SandboxOptions} from './types.js'
+import type {Sandbox, SandboxOptions, SandboxRule, SandboxSwitches, SandboxUser} from './types.js'
 
 export const DEFAULT_SERVICE = 'regprobe-sandbox'
 export const DEFAULT_ISSUER = 'regprobe-sandbox-issuer'
@@ -25,17 +25,35 @@ function serverFor(tls: TlsMaterial | undefined, handler: RequestListener): Serv
   return tls === undefined ? createHttpServer(handler) : createHttpsServer({cert: tls.certPem, key: tls.keyPem}, handler)
 }
 
+/** The options with their defaults filled in. */
+interface Settings {
+  host: string
+  switches: SandboxSwitches
+  users: SandboxUser[]
+  rules: SandboxRule[]
+  service: string
+  issuer: string
+}
+
+/** What close() undoes, last started first. */
+class Cleanups {
+  private readonly steps: Array<() => Promise<void>> = []
+
+  add(step: () => Promise<void>): void {
+    this.steps.push(step)
+  }
+
+  async runAll(): Promise<void> {
+    for (const step of this.steps.splice(0).reverse()) await step()
+  }
+}
+
 /**
  * Starts the registry and, in token mode, its token server beside it, on loopback ephemeral ports by default.
  * Everything lives in memory; close() stops both servers, destroys their sockets and removes the CA file.
  */
 export async function startSandbox(opts: SandboxOptions = {}): Promise<Sandbox> {
-  const host = opts.host ?? '127.0.0.1'
-  const switches = opts.switches ?? {}
-  const users = opts.users ?? DEFAULT_USERS
-  const rules = opts.rules ?? DEFAULT_RULES
-  const service = opts.service ?? DEFAULT_SERVICE
-  const issuer = opts.issuer ?? DEFAULT_ISSUER
+  const settings = withDefaults(opts)
   const key = createSigningKey()
   const [signingCertPem, tls] = await Promise.all([
     createSigningCertificate(key),
@@ -44,59 +62,21 @@ export async function startSandbox(opts: SandboxOptions = {}): Promise<Sandbox> 
   const store = new RegistryStore()
   if (opts.seed !== false) seedStore(store)
 
-  const cleanups: Array<() => Promise<void>> = []
-  const closeAll = async (): Promise<void> => {
-    for (const cleanup of cleanups.splice(0).reverse()) await cleanup()
-  }
+  const cleanups = new Cleanups()
   try {
-    let auth: RegistryAuth = {kind: 'open'}
-    let tokenUrl = ''
-    let tokens: TokenService | undefined
-    if (switches.open === true) {
-      auth = {kind: 'open'}
-    } else if (switches.basicOnly === true) {
-      auth = {kind: 'basic', realm: BASIC_REALM, users, rules}
-    } else {
-      const tokenService = new TokenService({
-        key,
-        service,
-        issuer,
-        ttlSeconds: opts.tokenTtlSeconds ?? DEFAULT_TOKEN_TTL_SECONDS,
-        users,
-        rules,
-        switches,
-      })
-      tokens = tokenService
-      const tokenTls = switches.realmPlainHttp === true ? undefined : tls
-      const listening = await listen(serverFor(tokenTls, tokenService.handle), host, opts.tokenPort ?? 0)
-      cleanups.push(async () => {
-        tokenService.abort()
-        await listening.close()
-      })
-      const scheme = tokenTls === undefined ? 'http' : 'https'
-      tokenUrl = `${scheme}://${hostPort(switches.realmHost ?? host, listening.port)}${TOKEN_PATH}`
-      auth = {kind: 'token', realm: tokenUrl, service, issuer, key}
-    }
-
+    const {auth, tokenUrl, tokens} = await startAuth(opts, settings, key, tls, cleanups)
     const registry = new RegistryService({
       store,
       auth,
       scheme: tls === undefined ? 'http' : 'https',
       pageSize: opts.pageSize ?? DEFAULT_PAGE_SIZE,
-      rateLimit: switches.rateLimit === true,
+      rateLimit: settings.switches.rateLimit === true,
     })
-    const listening: Listening = await listen(serverFor(tls, registry.handle), host, opts.port ?? 0)
-    cleanups.push(() => listening.close())
+    const listening: Listening = await listen(serverFor(tls, registry.handle), settings.host, opts.port ?? 0)
+    cleanups.add(() => listening.close())
+    const caPath = tls === undefined ? undefined : await writeCaFile(tls, cleanups)
 
-    let caPath: string | undefined
-    if (tls !== undefined) {
-      const dir = await mkdtemp(join(tmpdir(), 'regprobe-sandbox-'))
-      cleanups.push(() => rm(dir, {recursive: true, force: true}))
-      caPath = join(dir, 'ca.pem')
-      await writeFile(caPath, tls.caPem)
-    }
-
-    const registryHost = hostPort(host, listening.port)
+    const registryHost = hostPort(settings.host, listening.port)
     let closing: Promise<void> | undefined
     return {
       registryUrl: `${tls === undefined ? 'http' : 'https'}://${registryHost}`,
@@ -105,20 +85,65 @@ export async function startSandbox(opts: SandboxOptions = {}): Promise<Sandbox> 
       caPem: tls?.caPem,
       caPath,
       signingCertPem,
-      service,
-      issuer,
-      users,
-      rules,
+      service: settings.service,
+      issuer: settings.issuer,
+      users: settings.users,
+      rules: settings.rules,
       stats: () => ({
         requests: registry.requests,
         connections: listening.connections(),
         openUploads: store.openUploads,
         tokenRequests: tokens?.requests ?? 0,
       }),
-      close: () => (closing ??= closeAll()),
+      close: () => (closing ??= cleanups.runAll()),
     }
   } catch (error) {
-    await closeAll()
+    await cleanups.runAll()
     throw error
   }
+}
+
+function withDefaults(opts: SandboxOptions): Settings {
+  return {
+    host: opts.host ?? '127.0.0.1',
+    switches: opts.switches ?? {},
+    users: opts.users ?? DEFAULT_USERS,
+    rules: opts.rules ?? DEFAULT_RULES,
+    service: opts.service ?? DEFAULT_SERVICE,
+    issuer: opts.issuer ?? DEFAULT_ISSUER,
+  }
+}
+
+interface AuthSetup {
+  auth: RegistryAuth
+  /** The token server's realm URL, '' without one. */
+  tokenUrl: string
+  tokens?: TokenService
+}
+
+/** How the registry authenticates: open, Basic (basicOnly), or tokens from a token server started here. */
+async function startAuth(opts: SandboxOptions, settings: Settings, key: SigningKey, tls: TlsMaterial | undefined, cleanups: Cleanups): Promise<AuthSetup> {
+  const {switches, users, rules} = settings
+  if (switches.open === true) return {auth: {kind: 'open'}, tokenUrl: ''}
+  if (switches.basicOnly === true) return {auth: {kind: 'basic', realm: BASIC_REALM, users, rules}, tokenUrl: ''}
+  const {host, service, issuer} = settings
+  const tokens = new TokenService({key, service, issuer, ttlSeconds: opts.tokenTtlSeconds ?? DEFAULT_TOKEN_TTL_SECONDS, users, rules, switches})
+  const tokenTls = switches.realmPlainHttp === true ? undefined : tls
+  const listening = await listen(serverFor(tokenTls, tokens.handle), host, opts.tokenPort ?? 0)
+  cleanups.add(async () => {
+    tokens.abort()
+    await listening.close()
+  })
+  const scheme = tokenTls === undefined ? 'http' : 'https'
+  const tokenUrl = `${scheme}://${hostPort(switches.realmHost ?? host, listening.port)}${TOKEN_PATH}`
+  return {auth: {kind: 'token', realm: tokenUrl, service, issuer, key}, tokenUrl, tokens}
+}
+
+/** The CA in a file of its own, for clients that take a path; removed on close. */
+async function writeCaFile(tls: TlsMaterial, cleanups: Cleanups): Promise<string> {
+  const dir = await mkdtemp(join(tmpdir(), 'regprobe-sandbox-'))
+  cleanups.add(() => rm(dir, {recursive: true, force: true}))
+  const caPath = join(dir, 'ca.pem')
+  await writeFile(caPath, tls.caPem)
+  return caPath
 }

@@ -187,6 +187,14 @@ export interface CatalogFacts extends ListFacts {
 /** Facts of the tags step (GET /v2/NAME/tags/list). */
 export type TagsFacts = ListFacts
 
+/** Facts of the docker-error step (doctor --docker-error TEXT): where docker's own message belongs. */
+export interface DockerErrorFacts {
+  /** The stage (probe, challenge, credentials, token, login, access, tls, network, reference) and stable code docker's message maps to; null when regprobe does not know the message. */
+  mapped?: {stage: string; code: string} | null
+  /** regprobe's own stages failed at the same stage as docker. */
+  reproduced?: boolean
+}
+
 /** A registry as the daemon's /info lists it (IndexConfigs). */
 export interface DaemonRegistryFacts {
   /** host[:port], or docker.io. */

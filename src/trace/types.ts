@@ -4,7 +4,7 @@
  * Everything stored here is already redacted (see src/http/redact.ts).
  */
 
-import type {AccessFacts, CatalogFacts, ChallengeFacts, CredentialsFacts, DaemonFacts, LoginFacts, ProbeFacts, TagsFacts, TokenFacts} from './facts.js'
+import type {AccessFacts, CatalogFacts, ChallengeFacts, CredentialsFacts, DaemonFacts, DockerErrorFacts, LoginFacts, ProbeFacts, TagsFacts, TokenFacts} from './facts.js'
 
 export const TRACE_SCHEMA = 'regprobe/trace@1' as const
 
@@ -18,6 +18,7 @@ export type StageName =
   | 'catalog'
   | 'tags'
   | 'daemon'
+  | 'docker-error'
 
 export type StepStatus = 'ok' | 'warn' | 'fail' | 'skip'
 export type Severity = 'info' | 'warn' | 'error'
@@ -170,9 +171,13 @@ export interface DaemonStep extends StepCommon {
   stage: 'daemon'
   facts: DaemonFacts
 }
+export interface DockerErrorStep extends StepCommon {
+  stage: 'docker-error'
+  facts: DockerErrorFacts
+}
 
 /** One stage's result; `stage` tells which facts it carries (a skipped step carries `{}`). */
-export type Step = ProbeStep | ChallengeStep | CredentialsStep | TokenStep | LoginStep | AccessStep | CatalogStep | TagsStep | DaemonStep
+export type Step = ProbeStep | ChallengeStep | CredentialsStep | TokenStep | LoginStep | AccessStep | CatalogStep | TagsStep | DaemonStep | DockerErrorStep
 
 /** The facts type of each stage (for builders and readers; not part of the --json shape). */
 export interface StageFacts {
@@ -185,6 +190,7 @@ export interface StageFacts {
   catalog: CatalogFacts
   tags: TagsFacts
   daemon: DaemonFacts
+  'docker-error': DockerErrorFacts
 }
 
 /** The step type of one stage. */

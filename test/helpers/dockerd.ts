@@ -1,8 +1,8 @@
-import {spawn, spawnSync, type ChildProcess} from 'node:child_process'
-import {accessSync, constants, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, rmdirSync, symlinkSync, writeFileSync} from 'node:fs'
-import {request} from 'node:http'
+import {spawn, spawnSync} from 'node:child_process'
+import {accessSync, constants, existsSync, mkdirSync, mkdtempSync, rmSync, rmdirSync, symlinkSync, writeFileSync} from 'node:fs'
 import {tmpdir} from 'node:os'
 import {delimiter, dirname, join} from 'node:path'
+import {DaemonProcess} from './dockerd-process.js'
 
 /**
  * A real Docker daemon (Debian's docker.io) on a private socket for one test file: its own data-root, exec-root,
@@ -48,23 +48,49 @@ export interface StartDockerdOptions {
 }
 
 const INSTALL_HINT = 'install it: apt-get install -y docker.io containerd runc (as root), or bash scripts/ci-install-docker.sh'
-/** dockerd answers /_ping in ~0.2–0.5 s here; a cold disk or a first-time containerd start can take seconds. */
-const READY_TIMEOUT_MS = 30_000
-/** Time for dockerd to stop containerd and unmount its data-root before SIGKILL. */
-const STOP_GRACE_MS = 10_000
 /** docker pull/push of a one-file image on loopback takes well under a second. */
 const CLI_TIMEOUT_MS = 60_000
-/** Enough to see why the daemon failed, without keeping a chatty daemon's whole log in memory. */
-const MAX_LOG_CHARS = 1_000_000
 const CERTS_DIR = '/etc/docker/certs.d'
 
-const alive = new Set<ChildProcess>()
-process.once('exit', () => {
-  // A test that crashed before close() must not leave a root daemon behind.
-  for (const p of alive) p.kill('SIGKILL')
-})
-
 export async function startDockerd(opts: StartDockerdOptions = {}): Promise<Dockerd> {
+  const {dockerd, cliPath} = requireTools()
+  const {dir, socketPath, configDir, cliBin} = prepareDirs(cliPath, opts)
+  const daemon = new DaemonProcess([...(opts.wrap ?? []), dockerd, ...daemonArgs(dir, socketPath, opts)], {...process.env, ...opts.env})
+  const caFiles = new CaFiles()
+  let closed = false
+  const close = async (): Promise<void> => {
+    if (closed) return
+    closed = true
+    await daemon.stop(dir)
+    caFiles.remove()
+    rmSync(dir, {recursive: true, force: true, maxRetries: 3})
+  }
+  try {
+    await daemon.waitReady(socketPath, dockerd)
+  } catch (err) {
+    await close()
+    throw err
+  }
+
+  const host = `unix://${socketPath}`
+  return {
+    host,
+    socketPath,
+    cliPath,
+    configDir,
+    certsDir: CERTS_DIR,
+    logs: () => daemon.logs(),
+    close,
+    addCa: async (registryHost, caPem) => caFiles.add(registryHost, caPem),
+    dockerCli(cliArgs, o = {}) {
+      const cliEnv = {...cleanEnv(), DOCKER_HOST: host, DOCKER_CONFIG: o.configDir ?? configDir, DOCKER_CLI_HINTS: 'false', PATH: cliBin, ...o.env}
+      return runCli(cliPath, cliArgs, cliEnv, o.stdin, o.timeoutMs ?? CLI_TIMEOUT_MS)
+    },
+  }
+}
+
+/** dockerd, containerd, runc and a docker CLI, run as root: else an error that says what to install or do. */
+function requireTools(): {dockerd: string; cliPath: string} {
   const dockerd = findExecutable('dockerd', ['/usr/sbin', '/sbin', '/usr/bin'])
   if (!dockerd) throw new Error(`dockerd is not installed (not in PATH, /usr/sbin or /sbin): ${INSTALL_HINT}`)
   for (const tool of ['containerd', 'runc']) {
@@ -75,7 +101,11 @@ export async function startDockerd(opts: StartDockerdOptions = {}): Promise<Dock
   }
   const cliPath = pickDockerCli(dockerd)
   if (!cliPath) throw new Error(`the docker CLI is not installed: ${INSTALL_HINT}`)
+  return {dockerd, cliPath}
+}
 
+/** The daemon's temporary directory: the socket, the CLI's config, a PATH holding the CLI alone, daemon.json. */
+function prepareDirs(cliPath: string, opts: StartDockerdOptions): {dir: string; socketPath: string; configDir: string; cliBin: string} {
   // Short base path: the socket path must fit in 107 bytes, containerd's socket under exec-root too.
   const dir = mkdtempSync(join(tmpdir(), 'rp-dockerd-'))
   const socketPath = join(dir, 'docker.sock')
@@ -91,7 +121,11 @@ export async function startDockerd(opts: StartDockerdOptions = {}): Promise<Dock
   symlinkSync(cliPath, join(cliBin, 'docker'))
   // An explicit, empty daemon.json keeps the machine's /etc/docker/daemon.json out of the tests.
   writeFileSync(join(dir, 'daemon.json'), `${JSON.stringify(opts.daemonJson ?? {})}\n`)
-  const args = [
+  return {dir, socketPath, configDir, cliBin}
+}
+
+function daemonArgs(dir: string, socketPath: string, opts: StartDockerdOptions): string[] {
+  return [
     '--config-file', join(dir, 'daemon.json'),
     '--iptables=false', '--ip6tables=false', '--bridge=none',
     '--data-root', join(dir, 'data'),
@@ -100,102 +134,47 @@ export async function startDockerd(opts: StartDockerdOptions = {}): Promise<Dock
     '-H', `unix://${socketPath}`,
     ...(opts.insecureRegistries ?? []).flatMap((r) => ['--insecure-registry', r]),
   ]
-  const env = {...process.env, ...opts.env}
-  const [cmd, ...cmdArgs] = [...(opts.wrap ?? []), dockerd, ...args]
-  const proc = spawn(cmd!, cmdArgs, {env, stdio: ['ignore', 'pipe', 'pipe']})
-  alive.add(proc)
-  let log = ''
-  const append = (chunk: Buffer) => {
-    log += chunk.toString('utf8')
-    if (log.length > MAX_LOG_CHARS) log = log.slice(-MAX_LOG_CHARS)
-  }
-  proc.stdout!.on('data', append)
-  proc.stderr!.on('data', append)
-  let exited: {code: number | null; signal: NodeJS.Signals | null} | undefined
-  const exitPromise = new Promise<void>((resolve) => {
-    proc.once('exit', (code, signal) => {
-      exited = {code, signal}
-      alive.delete(proc)
-      resolve()
-    })
-  })
-  let spawnError: Error | undefined
-  proc.once('error', (e) => {
-    spawnError = e
-  })
+}
 
-  const addedFiles: string[] = []
-  const createdDirs: string[] = []
-  let closed = false
+/** CA files written into the daemon's certs.d, and the directories made for them: removed again on close. */
+class CaFiles {
+  private readonly files: string[] = []
+  private readonly dirs: string[] = []
 
-  const close = async (): Promise<void> => {
-    if (closed) return
-    closed = true
-    if (!exited && !spawnError) {
-      proc.kill('SIGTERM')
-      const timer = setTimeout(() => proc.kill('SIGKILL'), STOP_GRACE_MS)
-      await exitPromise
-      clearTimeout(timer)
+  add(registryHost: string, caPem: string): void {
+    if (!/^[A-Za-z0-9.\-:[\]]+$/.test(registryHost)) throw new Error(`addCa: "${registryHost}" is not a host[:port]`)
+    const hostDir = join(CERTS_DIR, registryHost)
+    for (const d of [dirname(CERTS_DIR), CERTS_DIR, hostDir]) {
+      if (!existsSync(d)) {
+        mkdirSync(d)
+        this.dirs.push(d)
+      }
     }
-    killManagedContainerd(dir)
-    unmountUnder(dir)
-    for (const f of addedFiles.reverse()) rmSync(f, {force: true})
-    for (const d of createdDirs.reverse()) {
+    const file = join(hostDir, 'ca.crt')
+    if (existsSync(file) && !this.files.includes(file)) throw new Error(`addCa: ${file} already exists and is not ours; refusing to overwrite it`)
+    writeFileSync(file, caPem)
+    if (!this.files.includes(file)) this.files.push(file)
+  }
+
+  remove(): void {
+    for (const f of this.files.reverse()) rmSync(f, {force: true})
+    for (const d of this.dirs.reverse()) {
       try {
         rmdirSync(d)
       } catch {
         // Not empty: something else put a file there; leave it.
       }
     }
-    rmSync(dir, {recursive: true, force: true, maxRetries: 3})
   }
+}
 
-  const started = Date.now()
-  try {
-    while (!(await ping(socketPath))) {
-      if (spawnError) throw new Error(`cannot run ${dockerd}: ${spawnError.message}`)
-      if (exited) throw new Error(`dockerd exited during start-up (${exited.code ?? exited.signal}); its log:\n${tail(log)}`)
-      if (Date.now() - started > READY_TIMEOUT_MS) throw new Error(`dockerd did not answer /_ping within ${READY_TIMEOUT_MS} ms; its log:\n${tail(log)}`)
-      await sleep(50)
-    }
-  } catch (err) {
-    await close()
-    throw err
+/** This process's environment without what would point the CLI at another daemon or another config. */
+function cleanEnv(): Record<string, string> {
+  const env: Record<string, string> = {}
+  for (const [k, v] of Object.entries(process.env)) {
+    if (v !== undefined && !/^DOCKER_(HOST|CONFIG|CONTEXT|TLS_VERIFY|CERT_PATH|TLS)$/.test(k)) env[k] = v
   }
-
-  const host = `unix://${socketPath}`
-  return {
-    host,
-    socketPath,
-    cliPath,
-    configDir,
-    certsDir: CERTS_DIR,
-    logs: () => log,
-    close,
-    async addCa(registryHost: string, caPem: string) {
-      if (!/^[A-Za-z0-9.\-:[\]]+$/.test(registryHost)) throw new Error(`addCa: "${registryHost}" is not a host[:port]`)
-      const hostDir = join(CERTS_DIR, registryHost)
-      for (const d of [dirname(CERTS_DIR), CERTS_DIR, hostDir]) {
-        if (!existsSync(d)) {
-          mkdirSync(d)
-          createdDirs.push(d)
-        }
-      }
-      const file = join(hostDir, 'ca.crt')
-      if (existsSync(file) && !addedFiles.includes(file)) throw new Error(`addCa: ${file} already exists and is not ours; refusing to overwrite it`)
-      writeFileSync(file, caPem)
-      if (!addedFiles.includes(file)) addedFiles.push(file)
-    },
-    dockerCli(cliArgs, o = {}) {
-      const cliEnv: Record<string, string> = {}
-      for (const [k, v] of Object.entries(process.env)) {
-        // Any of these would point the CLI at another daemon or another config.
-        if (v !== undefined && !/^DOCKER_(HOST|CONFIG|CONTEXT|TLS_VERIFY|CERT_PATH|TLS)$/.test(k)) cliEnv[k] = v
-      }
-      Object.assign(cliEnv, {DOCKER_HOST: host, DOCKER_CONFIG: o.configDir ?? configDir, DOCKER_CLI_HINTS: 'false', PATH: cliBin}, o.env)
-      return runCli(cliPath, cliArgs, cliEnv, o.stdin, o.timeoutMs ?? CLI_TIMEOUT_MS)
-    },
-  }
+  return env
 }
 
 function runCli(cli: string, args: string[], env: Record<string, string>, stdin: string | undefined, timeoutMs: number): Promise<DockerCliResult> {
@@ -227,18 +206,6 @@ function runCli(cli: string, args: string[], env: Record<string, string>, stdin:
   })
 }
 
-function ping(socketPath: string): Promise<boolean> {
-  return new Promise((resolve) => {
-    const req = request({socketPath, path: '/_ping', method: 'GET', timeout: 1000}, (res) => {
-      res.resume()
-      res.on('end', () => resolve(res.statusCode === 200))
-    })
-    req.on('timeout', () => req.destroy())
-    req.on('error', () => resolve(false))
-    req.end()
-  })
-}
-
 function findExecutable(name: string, extraDirs: string[]): string | undefined {
   for (const d of [...(process.env.PATH ?? '').split(delimiter).filter(Boolean), ...extraDirs]) {
     const p = join(d, name)
@@ -266,36 +233,4 @@ function pickDockerCli(dockerd: string): string | undefined {
     } catch {}
   }
   return candidates.find((c) => daemonVersion !== undefined && version(c) === daemonVersion) ?? candidates[0]
-}
-
-/** dockerd stops its managed containerd on SIGTERM; after a SIGKILL the child is orphaned, so stop it by its pidfile. */
-function killManagedContainerd(dir: string): void {
-  const pidFile = join(dir, 'exec', 'containerd', 'containerd.pid')
-  if (!existsSync(pidFile)) return
-  const pid = Number(readFileSync(pidFile, 'utf8').trim())
-  if (!Number.isInteger(pid) || pid <= 1) return
-  try {
-    // Only if that pid is still the containerd started for this directory, never another process that reused it.
-    const cmdline = readFileSync(`/proc/${pid}/cmdline`, 'utf8')
-    if (cmdline.includes(dir)) process.kill(pid, 'SIGKILL')
-  } catch {}
-}
-
-/** dockerd bind-mounts its data-root onto itself; a daemon killed before unmounting leaves that mount behind. */
-function unmountUnder(dir: string): void {
-  let mounts: string[]
-  try {
-    mounts = readFileSync('/proc/self/mounts', 'utf8').split('\n').map((l) => l.split(' ')[1] ?? '').filter((m) => m === dir || m.startsWith(`${dir}/`))
-  } catch {
-    return
-  }
-  for (const m of mounts.sort((a, b) => b.length - a.length)) spawnSync('umount', ['-l', m])
-}
-
-function tail(text: string, lines = 40): string {
-  return text.split('\n').slice(-lines).join('\n')
-}
-
-function sleep(ms: number): Promise<void> {
-  return new Promise((r) => setTimeout(r, ms))
 }

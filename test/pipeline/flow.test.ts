@@ -59,3 +59,53 @@ describe('pipeline: stages run in order, and an unmet need becomes a skip step w
     assert.equal(authorized(s), undefined)
   })
 })
+
+describe('pipeline: a stage judged after the flow keeps its step in the trace and joins the verdict its own way', () => {
+  const failing = (stage: Step['stage'], code: string, exitCode: 6 | 7): StageSpec => ({
+    stage,
+    async run() {
+      return {stage, status: 'fail', summary: `${stage} failed`, facts: {}, exchanges: [], findings: [{code, severity: 'error', exitCode, message: `${code} said so`, fix: `fix ${code}`}]}
+    },
+  })
+
+  it('the flow\'s stages decide first; the late step is left out of that verdict, folded in by its join, and stays in the steps', async () => {
+    const {judge} = await import('../../src/pipeline/judge.js')
+    const joined: string[] = []
+    const late: StageSpec = {
+      ...failing('daemon', 'daemon.test', 7),
+      joinVerdict(v, step) {
+        joined.push(step.stage)
+        return {...v, causes: [...v.causes, ...step.findings]}
+      },
+    }
+    const s = await runStages(flow(), [ok('probe', []), late])
+    assert.deepEqual(s.steps.map((x) => x.stage), ['probe', 'daemon'])
+    const v = judge(s, {okHeadline: 'all good', actions: ['pull']})
+    assert.deepEqual(joined, ['daemon'])
+    // As a flow stage its error would decide (exit 7); as a late stage only its join speaks, and this one only adds.
+    assert.equal(v.code, 0)
+    assert.equal(v.headline, 'all good')
+    assert.deepEqual(v.causes.map((c) => c.code), ['daemon.test'])
+  })
+
+  it('several late stages join in their order, after the flow\'s own cause', async () => {
+    const {judge} = await import('../../src/pipeline/judge.js')
+    const append: StageSpec['joinVerdict'] = (v, step) => ({...v, causes: [...v.causes, ...step.findings]})
+    const s = await runStages(flow(), [failing('token', 'token.test', 6), {...failing('daemon', 'daemon.test', 7), joinVerdict: append}, {...failing('docker-error', 'docker-error.test', 7), joinVerdict: append}])
+    const v = judge(s, {okHeadline: 'ok', actions: ['pull']})
+    assert.equal(v.code, 6)
+    assert.deepEqual(v.causes.map((c) => c.code), ['token.test', 'daemon.test', 'docker-error.test'])
+  })
+
+  it('a late stage whose need is unmet is a skip step and does not join the verdict', async () => {
+    const {judge} = await import('../../src/pipeline/judge.js')
+    let joined = false
+    const late: StageSpec = {...failing('daemon', 'daemon.test', 7), needs: [named], joinVerdict: (v) => ((joined = true), v)}
+    const s = await runStages(flow(), [ok('probe', []), late])
+    assert.equal(s.steps[1]!.status, 'skip')
+    const v = judge(s, {okHeadline: 'all good', actions: ['pull']})
+    assert.equal(joined, false)
+    assert.equal(v.status, 'ok')
+    assert.equal(v.headline, 'all good')
+  })
+})

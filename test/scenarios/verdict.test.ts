@@ -167,4 +167,18 @@ describe('scenarios: the verdict names the root cause', () => {
     assert.match(verdict, /docker's error "denied: requested access to the resource is denied"/)
     assert.match(verdict, /\d+ more (cause|note)s?.*-v.*--json/)
   })
+
+  it('--docker-error is a stage of its own: the step maps docker\'s text to the access stage and says regprobe saw the same', async () => {
+    const r = await runCli(['doctor', `${reg.host}/team/app:v1.0`, '--push', '-u', 'bob', '--password-stdin', '--json', '--docker-error', 'denied: requested access to the resource is denied'], {stdin: 'builder', env})
+    assert.equal(r.code, 7, r.stdout + r.stderr)
+    const t = JSON.parse(r.stdout) as {steps: Array<{stage: string; status: string; facts: {mapped?: {stage: string}; reproduced?: boolean}; findings: Array<{code: string}>}>; verdict: {causes: Array<{code: string}>}}
+    assert.deepEqual(t.steps.map((s) => s.stage), ['probe', 'challenge', 'credentials', 'token', 'access', 'docker-error'])
+    const d = t.steps.at(-1)!
+    assert.equal(d.facts.reproduced, true)
+    assert.ok(d.facts.mapped && ['access', 'token'].includes(d.facts.mapped.stage), JSON.stringify(d.facts))
+    assert.equal(d.findings[0]!.code, 'docker-error.reproduced')
+    // The registry's own stages decide; docker's words join the causes after them.
+    assert.notEqual(t.verdict.causes[0]!.code, 'docker-error.reproduced')
+    assert.ok(t.verdict.causes.some((c) => c.code === 'docker-error.reproduced'))
+  })
 })

@@ -60,7 +60,7 @@ describe('the schema checks each stage\'s facts', () => {
   it('documents every fact of every stage (each property has a description: the --json API reference)', () => {
     const defs = TRACE_SCHEMA_JSON.definitions
     const facts = [...Object.keys(defs).filter((k) => k.endsWith('Facts') && k !== 'CertificateFacts' && k !== 'ConnectionFacts'), 'LookupRow']
-    for (const stage of ['Probe', 'Challenge', 'Credentials', 'Token', 'Login', 'Access', 'Catalog', 'Tags', 'Daemon']) assert.ok(facts.includes(`${stage}Facts`), `${stage}Facts is in the schema`)
+    for (const stage of ['Probe', 'Challenge', 'Credentials', 'Token', 'Login', 'Access', 'Catalog', 'Tags', 'Daemon', 'DockerError']) assert.ok(facts.includes(`${stage}Facts`), `${stage}Facts is in the schema`)
     const undocumented = facts.flatMap((k) => Object.entries(propertiesOf(defs[k]!)).filter(([, p]) => !p.description).map(([name]) => `${k}.${name}`))
     assert.deepEqual(undocumented, [])
   })
@@ -79,7 +79,7 @@ describe('the schema checks each stage\'s facts', () => {
   it('ties each stage to its own facts (Step is a union on stage)', () => {
     const step = TRACE_SCHEMA_JSON.definitions.Step!
     const refs = (step.anyOf ?? []).map((s) => s.$ref)
-    assert.equal(refs.length, 9, JSON.stringify(step))
+    assert.equal(refs.length, 10, JSON.stringify(step))
     const probe = TRACE_SCHEMA_JSON.definitions.ProbeStep!.properties!
     assert.deepEqual([probe.stage, probe.facts!.$ref], [{type: 'string', const: 'probe'}, '#/definitions/ProbeFacts'])
   })

@@ -63,6 +63,7 @@ describe('the --json schema', () => {
       {name: 'doctor', args: (h) => ['doctor', `${h}/library/hello`]},
       {name: 'doctor (not found)', args: (h) => ['doctor', `${h}/library/hello:nope`]},
       {name: 'doctor --push (denied)', args: (h) => ['doctor', `${h}/library/hello`, '--push', '-u', 'bob', '--password-stdin'], stdin: 'builder'},
+      {name: 'doctor --docker-error', args: (h) => ['doctor', `${h}/library/hello`, '--docker-error', 'Error response from daemon: manifest for x not found: manifest unknown: manifest unknown']},
       {name: 'creds', args: (h) => ['creds', h]},
       {name: 'daemon (none running)', args: () => ['daemon']},
     ]
@@ -91,6 +92,7 @@ describe('the --json schema', () => {
       {run: 'doctor', fact: 'challenge.derived is a boolean', read: (t) => stepOf(t.steps, 'challenge')?.facts.derived, is: (v) => v === true},
       {run: 'doctor', fact: 'access.results[].ok is a boolean', read: (t) => stepOf(t.steps, 'access')?.facts.results?.[0]?.ok, is: (v) => v === true},
       {run: 'doctor --push (denied)', fact: 'access.results: the refused push as a boolean and a status number', read: (t) => stepOf(t.steps, 'access')?.facts.results?.find((x) => x.action === 'push'), is: (v) => (v as {ok?: unknown})?.ok === false && typeof (v as {status?: unknown}).status === 'number'},
+      {run: 'doctor --docker-error', fact: 'docker-error.reproduced is a boolean, mapped a value', read: (t) => stepOf(t.steps, 'docker-error')?.facts, is: (v) => typeof (v as {reproduced?: unknown})?.reproduced === 'boolean' && typeof (v as {mapped?: {code?: unknown}}).mapped?.code === 'string'},
       {run: 'catalog', fact: 'catalog.count is a number, complete a boolean', read: (t) => [stepOf(t.steps, 'catalog')?.facts.count, stepOf(t.steps, 'catalog')?.facts.complete], is: (v) => Array.isArray(v) && typeof v[0] === 'number' && typeof v[1] === 'boolean'},
     ]
     for (const c of values) {

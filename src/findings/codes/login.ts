@@ -1,0 +1,41 @@
+// The login command: the check and the write of docker's or podman's config.
+// Rows of the finding catalogue (see index.ts): [code, severity, exit code (or null), message template, fix (or '')].
+import {ExitCode} from '../../trace/types.js'
+import type {CatalogueRow} from '../catalogue.js'
+
+export const LOGIN_ROWS: CatalogueRow[] = [
+  ["login.blocked-port", "error", ExitCode.UNREACHABLE, "port … of … is on the fetch standard's list of blocked ports; move the registry to another port", "The fetch standard forbids this port for every fetch-based client: serve the registry on another port."],
+  ["login.body.incomplete", "error", ExitCode.PROTOCOL, "the server closed the connection in the middle of its response", "The server, or a proxy or load balancer in between, cut the response short: retry, and check its logs and idle timeouts."],
+  ["login.body.too-large", "error", ExitCode.PROTOCOL, "the response body from … is larger than … bytes; regprobe stopped reading it", "The server sent far more than a registry answer; it is probably not a registry endpoint (or it is misbehaving)."],
+  ["login.credentials-missing", "error", ExitCode.AUTHENTICATION, "no credentials for …: none were given and none were found under \"…\" (docker login would ask for a user name, and fail without a terminal)", "Pass them: echo \"$PASSWORD\" | regprobe login …"],
+  ["login.credentials-rejected", "error", ExitCode.AUTHENTICATION, "the registry rejected the credentials of … (401…", "Check the user name and password or access token (for ECR the password comes from `aws ecr get-login-password` and lasts 12 hours)."],
+  ["login.credentials-unusable", "error", ExitCode.AUTHENTICATION, "the registry asks for Basic credentials, and the credential found is …, which Basic cannot carry", "Log in with a user name and password (or access token) for this registry."],
+  ["login.dns", "error", ExitCode.UNREACHABLE, "cannot resolve host name … (…)", ""],
+  ["login.failed", "error", ExitCode.PROTOCOL, "the registry refused the login: … (…)", ""],
+  ["login.forbidden", "error", ExitCode.AUTHENTICATION, "the registry refuses this login (403…", "The account may be locked or lack registry access, or a proxy or IP allow-list blocks it."],
+  ["login.http.malformed", "error", ExitCode.PROTOCOL, "… sent …", "Whatever listens on this port does not speak HTTP as a registry must: check the host and port, and any proxy or load balancer in front of it."],
+  ["login.http.tls-port", "error", ExitCode.TLS, "… speaks TLS on this port, but plain HTTP was sent", "This port speaks TLS: use https://host:port (drop --plain-http)."],
+  ["login.not-access", "info", null, "the credentials of \"…\" are valid (the token server accepted them) but do not carry push rights on …: a successful docker login proves nothing about a repository", "Check the repository name (namespace, typos, case) and this account's role on it."],
+  ["login.open-registry", "info", null, "the registry asks for no credentials, so docker login succeeds without checking them (docker stores them anyway)", ""],
+  ["login.other", "error", ExitCode.UNREACHABLE, "request to … failed: …", "Re-run with -v to see the whole exchange."],
+  ["login.proves-credentials-only", "info", null, "a successful login proves only that the credentials are valid: docker login asks for no scope, so it says nothing about pull or push rights on any repository", "Prove access with: regprobe doctor …"],
+  ["login.proxy", "error", ExitCode.UNREACHABLE, "the proxy refused or failed the connection to …: …", "Check HTTPS_PROXY/HTTP_PROXY and NO_PROXY."],
+  ["login.rate-limited", "error", ExitCode.RATE_LIMITED, "rate limited (429…", "Wait and retry."],
+  ["login.realm-refused", "error", ExitCode.AUTHENTICATION, "the token server refuses these credentials even for a scope-less login token (403): …", "The account may be disabled, need an access token instead of a password (two-factor), or lack the right to use the registry at all."],
+  ["login.redirect.loop", "error", ExitCode.PROTOCOL, "redirect loop: … was already visited", "The server redirects in a circle: check its base URL or proxy configuration."],
+  ["login.redirect.too-many", "error", ExitCode.PROTOCOL, "more than … redirects", "The server redirects too many times: check its base URL or proxy configuration."],
+  ["login.refused", "error", ExitCode.UNREACHABLE, "connection refused by …: nothing listens there", "Check the port and that the registry is running; a registry on 443 may not listen on 5000 or the reverse."],
+  ["login.reset", "error", ExitCode.UNREACHABLE, "… closed the connection without an HTTP answer (if this port speaks TLS, use https://)", "The server hung up: it may speak TLS on this port (try https://) or a proxy in between refused the connection."],
+  ["login.saved", "info", null, "saved … under \"…\" …", ""],
+  ["login.timeout", "error", ExitCode.UNREACHABLE, "no answer from … within … ms", "A firewall may drop the packets, or a proxy is needed (HTTPS_PROXY); raise --timeout if the registry is merely slow."],
+  ["login.tls.expired", "error", ExitCode.TLS, "the certificate of … has expired", ""],
+  ["login.tls.hostname", "error", ExitCode.TLS, "the certificate of … is for another host name", "Use the host name the certificate was issued for, or reissue it with this name in its subjectAltName."],
+  ["login.tls.not-yet-valid", "error", ExitCode.TLS, "the certificate of … is not valid yet (check this machine's clock)", ""],
+  ["login.tls.other", "error", ExitCode.TLS, "TLS handshake with … failed (…)", "Check that the port speaks TLS and that the TLS versions and ciphers overlap; --insecure does not fix a protocol mismatch."],
+  ["login.tls.plain-http-port", "error", ExitCode.TLS, "… does not speak TLS on this port (it answered in plain HTTP): use http:// or --plain-http", "This port speaks plain HTTP: use http://host:port or --plain-http (docker needs it in \"insecure-registries\")."],
+  ["login.tls.unknown-ca", "error", ExitCode.TLS, "the certificate of … is not signed by a trusted CA (…)", ""],
+  ["login.save-failed", "error", null, "the login succeeded, but the credentials could not be saved: …", ""],
+  ["login.token-rejected", "error", ExitCode.AUTHENTICATION, "the token server accepted the credentials, but the registry rejected its token on /v2/ (401…", "The token server and the registry disagree (service/audience, issuer, signing certificate, or clocks): compare the token step's claims with the registry's auth.token settings."],
+  ["login.unreachable", "error", ExitCode.UNREACHABLE, "host … is unreachable (…)", "Check routing and VPN to this host."],
+  ["login.url", "error", ExitCode.PROTOCOL, "invalid URL …", ""],
+]
