@@ -20,7 +20,7 @@ const PAD = '      '
 /** Facts shown by other means (expiresIn says when it was absent; format, blobPath, presented, dockerWouldStore say the rest). */
 const HIDDEN_FACTS = new Set(['expiresInAbsent', 'jwtHeader', 'jwt', 'blobHops', 'presentedChain', 'dockerStores'])
 /** Facts that are numbers of seconds (the trace keeps values; units are the renderer's). */
-const SECONDS_FACTS = new Set(['expiresIn', 'serverClockSkew', 'registryClockSkew', 'clockSkewS'])
+const SECONDS_FACTS = new Set(['expiresIn', 'serverClockSkew', 'registryClockSkew', 'clockSkew'])
 /** Per stage, the facts worth a line without -v (the exchange lines already show URLs and statuses). */
 const BRIEF_FACTS: Partial<Record<Step['stage'], string[]>> = {
   probe: ['scheme', 'uses', 'apiVersion', 'auth', 'realm', 'service', 'tls', 'presented', 'network', 'ratelimit-limit', 'ratelimit-remaining', 'docker-ratelimit-source', 'warning'],
