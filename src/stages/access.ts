@@ -1,10 +1,9 @@
 import {parseWWWAuthenticate, pickChallenge} from '../auth/challenge.js'
 import type {HttpResult} from '../http/client.js'
-import {exhaustedFinding, rateLimitedFinding} from '../diagnosis/rate-limit.js'
+import {exhaustedFinding, rateLimitedFinding, rateLimitFacts} from '../diagnosis/rate-limit.js'
 import type {ImageReference} from '../reference.js'
-import {ExitCode, type AccessFacts, type AccessStep, type Exchange, type Finding, type RateLimitFacts} from '../trace/types.js'
+import {ExitCode, type AccessFacts, type AccessStep, type Exchange, type Finding} from '../trace/types.js'
 import {dockerStyle, registryErrors, skipped, step, type StageContext} from './context.js'
-import {RATE_LIMIT_HEADERS} from './probe.js'
 import {transportFinding} from './transport-finding.js'
 
 /** The Accept header docker sends for a manifest: OCI index and manifest, Docker manifest list and v2 manifest. */
@@ -95,8 +94,7 @@ async function provePull(ctx: StageContext, input: AccessInput, auth: Record<str
   if (o.finding) into.findings.push(o.finding)
   const h = r.headers
   if (h) {
-    const rl: RateLimitFacts = {}
-    for (const n of RATE_LIMIT_HEADERS) if (h.get(n)) rl[n] = h.get(n)!
+    const rl = rateLimitFacts(h)
     if (Object.keys(rl).length) into.facts.rateLimit = rl
     const exhausted = r.status === 200 ? exhaustedFinding(h, input.anonymous, ctx.now()) : undefined
     if (exhausted) into.findings.push(exhausted)

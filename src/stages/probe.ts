@@ -2,7 +2,7 @@ import {parseWWWAuthenticate, pickChallenge, type Challenge, type ChallengeProbl
 import type {HttpResult} from '../http/client.js'
 import type {TransportFailure} from '../http/failure.js'
 import type {RegistryAddress} from '../reference.js'
-import {ExitCode, type Exchange, type Finding, type ProbeFacts, type ProbeStep, type RateLimitFacts} from '../trace/types.js'
+import {ExitCode, type Exchange, type Finding, type ProbeFacts, type ProbeStep} from '../trace/types.js'
 import {dockerStyle, htmlTitle, isHtml, registryErrors, step, type StageContext} from './context.js'
 import {transportFinding} from './transport-finding.js'
 import {hostViewOf} from '../hostview/attach.js'
@@ -74,7 +74,7 @@ export async function probe(ctx: StageContext, registry: RegistryAddress, opts: 
 }
 
 /** Rate-limit headers, kept as sent (Docker Hub: "100;w=21600"). */
-export const RATE_LIMIT_HEADERS: Array<keyof RateLimitFacts> = ['ratelimit-limit', 'ratelimit-remaining', 'docker-ratelimit-source']
+const RATE_LIMIT_HEADERS = ['ratelimit-limit', 'ratelimit-remaining', 'docker-ratelimit-source'] as const
 
 /** GET /v2/ over each scheme in docker's order until one answers (a timeout ends the tries: see below). */
 async function askV2(ctx: StageContext, registry: RegistryAddress, schemes: Array<'http' | 'https'>): Promise<{r: HttpResult; scheme: 'http' | 'https'; firstFailure?: TransportFailure; exchanges: Exchange[]}> {

@@ -112,6 +112,12 @@ export interface RateLimitFacts {
   'ratelimit-remaining'?: string
   /** Docker-RateLimit-Source header: the address or account counted. */
   'docker-ratelimit-source'?: string
+  /** Pulls allowed per window, from RateLimit-Limit. */
+  limit?: number
+  /** Seconds of the window, from RateLimit-Limit's w= (21600: 6 hours). */
+  windowS?: number
+  /** Pulls left in this window, from RateLimit-Remaining: 0 means docker's next pull (a GET) is refused. */
+  remaining?: number
 }
 
 /** One request of the blob download (doctor --blob), registry first, then each redirect. */

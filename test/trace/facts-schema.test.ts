@@ -33,6 +33,7 @@ const cases: Array<{name: string; stage: string; good: Record<string, unknown>; 
   {name: 'challenge derived as prose', stage: 'challenge', good: {derived: true, scopes: ['repository:a:pull']}, bad: {derived: 'from the reference and actions', scopes: ['repository:a:pull']}},
   {name: 'login identityToken as a number', stage: 'login', good: {identityToken: null}, bad: {identityToken: 0}},
   {name: 'access uploadCancelled as text', stage: 'access', good: {uploadCancelled: false}, bad: {uploadCancelled: 'no'}},
+  {name: 'access rateLimit.remaining as the header text', stage: 'access', good: {rateLimit: {'ratelimit-remaining': '0;w=21600', remaining: 0}}, bad: {rateLimit: {'ratelimit-remaining': '0;w=21600', remaining: '0;w=21600'}}},
   {name: 'access results[].ok missing', stage: 'access', good: {results: [{action: 'pull', ok: true, status: 200}]}, bad: {results: [{action: 'pull', status: 200}]}},
   {name: 'catalog count as text', stage: 'catalog', good: {count: 3, complete: true}, bad: {count: '3', complete: true}},
   {name: 'tags complete as text', stage: 'tags', good: {complete: false}, bad: {complete: 'false'}},
