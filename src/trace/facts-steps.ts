@@ -1,4 +1,5 @@
 /** Facts of the token, login, access, listing and daemon steps (the rest is in facts.ts). */
+import type {DockerErrorStage} from '../daemon/docker-error.js'
 import type {NetworkFacts, ScopeFacts} from './facts.js'
 import type {RedactedSecret} from './types.js'
 
@@ -195,8 +196,8 @@ export type TagsFacts = ListFacts
 
 /** Facts of the docker-error step (doctor --docker-error TEXT): where docker's own message belongs. */
 export interface DockerErrorFacts {
-  /** The stage (probe, challenge, credentials, token, login, access, tls, network, reference) and stable code docker's message maps to; null when regprobe does not know the message. */
-  mapped?: {stage: string; code: string} | null
+  /** The stage and stable code docker's message maps to; null when regprobe does not know the message. */
+  mapped?: {stage: DockerErrorStage; code: string} | null
   /** regprobe's own stages failed at the same stage as docker. */
   reproduced?: boolean
 }
