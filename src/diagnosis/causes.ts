@@ -88,7 +88,7 @@ const storedRejected: Judge = (i) => {
  */
 const defaultStoreFailed: Judge = (i) => {
   const store = findingsOf(i, 'credentials').find((f) => f.code === 'credentials.helper.failed' && f.severity === 'warn')
-  if (!store || factsOf(i, 'credentials').credential) return undefined
+  if (!store || stepOf(i.steps, 'credentials')?.facts.credential) return undefined
   const decisive = verdictOf(i.steps, '').causes[0]
   const refused = decisive && (decisive.exitCode === ExitCode.AUTHENTICATION || decisive.exitCode === ExitCode.DENIED) && (decisive.code.startsWith('token.') || decisive.code.startsWith('access.'))
   if (!refused) return undefined
