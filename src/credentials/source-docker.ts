@@ -107,10 +107,10 @@ async function dockerHelper(l: Lookup, program: string, key: string): Promise<He
   if (l.passive) return helperNotRun(l.ctx, l.out, base, program, l.passive)
   return runHelperSource(l.ctx, l.out, base, program, key, {
     source: {type: 'helper', location: l.loc.path, key, helper: program},
-    missingMessage: `${l.fromCredHelpers ? `credHelpers["${key}"]` : 'credsStore'} in ${l.loc.place} names ${program}, which is not on PATH: docker fails with 'error getting credentials - err: exec: "${program}": executable file not found in $PATH'`,
+    missingMessage: `${l.fromCredHelpers ? `credHelpers["${key}"]` : 'credsStore'} in ${l.loc.place} names ${program}, which is not on PATH: docker login, compose and buildx stop with 'error getting credentials - err: exec: "${program}": executable file not found in $PATH', and docker pull and push ignore it and go anonymously (docker/cli ResolveAuthConfig drops the error)`,
     missingFix: `This is ${TYPICAL_COPY}. Install ${program}, or remove ${l.fromCredHelpers ? `credHelpers["${key}"]` : '"credsStore"'} from ${l.loc.path} and log in again (or pass -u USER --password-stdin).`,
     notFoundReason: `${program} has no entry for "${key}": docker sends no credentials (it does not fall back to auths in the file)`,
-    failVerb: 'docker fails with "error getting credentials"',
+    failVerb: 'docker login, compose and buildx stop with "error getting credentials", and docker pull and push ignore it and go anonymously (docker/cli ResolveAuthConfig drops the error)',
   })
 }
 
