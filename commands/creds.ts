@@ -12,7 +12,10 @@ credential helpers (docker-credential-<name> get), and podman's auth.json (--aut
 $XDG_RUNTIME_DIR/containers/auth.json and ~/.config/containers/auth.json). Prints every place with what it held (user
 name and kind, never the secret: its length and a hash prefix), which source wins and why the others were skipped,
 and names the usual mistakes: a credsStore helper missing on a CI runner, an empty auths entry, a key that does not
-match, a misspelled field, an empty CI secret. Sends nothing over the network.`
+match, a misspelled field, an empty CI secret. When config.json names no credentials (no file, or no auths,
+credHelpers or credsStore in it), docker's default store is used as the docker CLI picks it on Linux:
+docker-credential-pass if pass is on PATH, else docker-credential-secretservice, when that helper is on PATH (a
+server with Debian's golang-docker-credential-helpers and no keyring fails there). Sends nothing over the network.`
   static override examples = [
     '<%= config.bin %> creds docker.io',
     {description: 'What would skopeo/podman use from this file?', command: '<%= config.bin %> creds quay.io/org/app --authfile auth.json'},

@@ -2,18 +2,13 @@
  * Decode (never verify) a registry token. The claims are not secret (design.md "Secrets"): they are what a
  * diagnosis needs to show what the token server actually granted. The signature is never looked at.
  */
+import type {JwtClaimsFacts} from '../trace/types.js'
 import type {AccessEntry} from './scope.js'
 
 export interface DecodedJwt {
   header: {alg?: string; typ?: string; kid?: string; hasX5c: boolean; hasJwk: boolean}
-  claims: {
-    iss?: string
-    sub?: string
-    aud?: string | string[]
-    exp?: number
-    nbf?: number
-    iat?: number
-    jti?: string
+  /** The registered claims (as the token step states them), the access claim, and whatever else the token carries. */
+  claims: JwtClaimsFacts & {
     /** Only the well-formed entries; anything dropped is listed in `problems`. */
     access?: AccessEntry[]
     [k: string]: unknown

@@ -48,7 +48,7 @@ export function chooseCredential(outputs: SourceOutput[], registry: RegistryKeyI
     }
     findings.push(...out.findings, ...shape)
   }
-  if (!credential && !findings.some((f) => f.severity === 'error')) findings.push(noCredentials(registry, rows.length))
+  if (!credential && !findings.some((f) => f.severity === 'error')) findings.push(noCredentials(registry, rows.length, findings))
   const res: CredentialResolution = {rows, findings}
   if (credential) res.credential = credential
   if (winner) res.winner = winner
@@ -67,12 +67,15 @@ function podmanDiffers(c: Candidate, winning: Credential, winner: string, name: 
   }
 }
 
-function noCredentials(registry: RegistryKeyInfo, places: number): Finding {
+function noCredentials(registry: RegistryKeyInfo, places: number, findings: Finding[]): Finding {
+  const login = `docker login${registry.isDockerHub ? '' : ` ${registry.name}`}`
+  // A warning-level helper failure is docker's default store failing (source-helper.ts): docker login fails there too.
+  const store = findings.some((f) => f.code === 'credentials.helper.failed' && f.severity === 'warn')
   return {
     code: 'credentials.none',
     severity: 'info',
     message: `no credentials for ${registry.name} in ${places} places looked at: requests go anonymously`,
-    fix: `Log in (docker login${registry.isDockerHub ? '' : ` ${registry.name}`}) or pass -u USER --password-stdin.`,
+    fix: store ? `${login} cannot save a login here until docker's default store works (see its finding); or pass -u USER --password-stdin.` : `Log in (${login}) or pass -u USER --password-stdin.`,
   }
 }
 

@@ -159,7 +159,7 @@ export function jsonErrorWithoutContent(text: string, message: string): string {
   return `not valid JSON at line ${line} column ${column}`
 }
 
-function emptyConfig(): ParsedConfig {
+export function emptyConfig(): ParsedConfig {
   return {auths: [], credHelpers: [], unknownKeys: [], caseVariants: [], topLevelKeys: [], problems: []}
 }
 

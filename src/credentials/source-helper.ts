@@ -21,6 +21,12 @@ export interface HelperWords {
   missingFix: string
   notFoundReason: string
   failVerb: string
+  /**
+   * docker's default store (default-store.ts): docker pull and run ignore its failure and go anonymously
+   * (docker/cli cli/command/registry.go ResolveAuthConfig drops GetAuthConfig's error), so a failure is a warning,
+   * with this fix when the helper ran and failed, and docker does not stop there; a helper that hangs stays an error.
+   */
+  defaultStoreFix?: string
 }
 
 /** A helper that is not run (its source is shadowed): the row says whether it could run here. */
@@ -34,10 +40,14 @@ export async function runHelperSource(ctx: SourceContext, out: SourceOutput, bas
   const run = await runHelper(program, 'get', key, {env: ctx.env, timeoutMs: ctx.timeoutMs})
   const row: LookupRow = {...base, helper: helperFacts(run)}
   const outcome = interpretGet(run)
-  const fail = (code: string, message: string, fix: string): HelperState => {
+  // docker's default store: a failure docker pull ignores is a warning; a hang stays an error (docker waits on it).
+  const fail = (code: string, message: string, fix: string, lenient = words.defaultStoreFix !== undefined): HelperState => {
     note(out, {...row, outcome: 'error', reason: message})
-    out.findings.push({code, severity: 'error', exitCode: ExitCode.AUTHENTICATION, message, fix})
-    out.dockerFailed ??= base.place
+    if (lenient) out.findings.push({code, severity: 'warn', message, fix})
+    else {
+      out.findings.push({code, severity: 'error', exitCode: ExitCode.AUTHENTICATION, message, fix})
+      out.dockerFailed ??= base.place
+    }
     return {onPath: run.onPath, gave: false, failed: true}
   }
   const by = `Run \`echo ${key} | ${run.program} get\` by hand`
@@ -47,9 +57,9 @@ export async function runHelperSource(ctx: SourceContext, out: SourceOutput, bas
     case 'spawn-error':
       return fail('credentials.helper.failed', `${run.program} could not be started (${outcome.message}): ${words.failVerb}`, `Check that ${run.path ?? run.program} is an executable for this system.`)
     case 'timeout':
-      return fail('credentials.helper.timeout', `${run.program} get did not answer within ${ctx.timeoutMs} ms and was killed: docker would wait on it`, `${by}: it may be waiting for a keychain unlock or a network call that never returns here.`)
+      return fail('credentials.helper.timeout', `${run.program} get did not answer within ${ctx.timeoutMs} ms and was killed: docker would wait on it`, `${by}: it may be waiting for a keychain unlock or a network call that never returns here.`, false)
     case 'failed':
-      return fail('credentials.helper.failed', `${run.program} get exited with ${run.exitCode ?? run.signal}: "${outcome.message}"; ${words.failVerb}`, `${by} to see the failure; log in again if its store is locked or broken.`)
+      return fail('credentials.helper.failed', `${run.program} get exited with ${run.exitCode ?? run.signal}: "${outcome.message}"; ${words.failVerb}`, words.defaultStoreFix ?? `${by} to see the failure; log in again if its store is locked or broken.`)
     case 'non-json':
       return fail('credentials.helper.non-json', `${run.program} get exited 0 but printed ${outcome.bytes} bytes that are not the JSON {"ServerURL","Username","Secret"}; ${words.failVerb}`, `Check that ${run.program} implements the docker-credential-helpers protocol (its output is not shown: it may hold the secret).`)
     case 'not-found':

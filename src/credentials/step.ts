@@ -1,11 +1,11 @@
 /** The `credentials` stage of every trace: the lookup table as facts, with the resolution's findings. */
-import type {Step} from '../trace/types.js'
+import type {CredentialsFacts, CredentialsStep} from '../trace/types.js'
 import type {CredentialResolution} from './types.js'
 
-export function credentialsStep(res: CredentialResolution): Step {
+export function credentialsStep(res: CredentialResolution): CredentialsStep {
   const errors = res.findings.filter((f) => f.severity === 'error')
   const c = res.credential
-  const facts: Record<string, unknown> = {winner: res.winner ?? null, rows: res.rows}
+  const facts: CredentialsFacts = {winner: res.winner ?? null, rows: res.rows}
   if (c) facts.credential = {kind: c.kind, ...(c.kind !== 'registry-token' && c.username ? {username: c.username} : {}), source: c.source}
   let summary: string
   if (c) {

@@ -22,24 +22,36 @@ export type LookupOutcome = 'used' | 'found-but-shadowed' | 'not-found' | 'empty
 export interface LookupRow {
   /** e.g. 'flags', 'DOCKER_AUTH_CONFIG', '$DOCKER_CONFIG/config.json (/path)', 'credHelpers["ghcr.io"] → docker-credential-gh'. */
   place: string
+  /** The file read, when the place is a file. */
   path?: string
+  /** The file exists. */
   exists?: boolean
+  /** The file could be read. */
   readable?: boolean
   /** The key tried, or the key that matched. */
   key?: string
+  /** used, found-but-shadowed, not-found, empty, error or not-looked. */
   outcome: LookupOutcome
+  /** What was found there: the user name, the kind of secret, and the secret redacted. */
   found?: {username?: string; kind: 'password' | 'identity-token' | 'registry-token'; secret: RedactedSecret}
+  /** The credential helper's run, when one was asked. */
   helper?: HelperRunFacts
   /** Why this place was used or skipped: one sentence. */
   reason: string
 }
 
 export interface HelperRunFacts {
+  /** The helper program: docker-credential-NAME. */
   program: string
+  /** The program was found on PATH. */
   onPath: boolean
+  /** Its exit code; null when it was killed. */
   exitCode?: number | null
+  /** What it wrote to stderr (cut at 300 characters). */
   stderr?: string
+  /** It did not finish in time and was killed. */
   timedOut?: boolean
+  /** Milliseconds it ran. */
   durationMs?: number
 }
 

@@ -1,12 +1,12 @@
 import {skipped, step} from '../stages/context.js'
-import {ExitCode, type Finding, type Step} from '../trace/types.js'
+import {ExitCode, type DaemonFacts, type DaemonStep, type Finding} from '../trace/types.js'
 import type {DaemonInfo} from './info.js'
 
 /**
  * The 'daemon' stage: the daemon's registry view as data for the renderer's table, plus the comparison findings;
  * or, when no daemon answered, a failed step that says why.
  */
-export function daemonStep(info: DaemonInfo | undefined, findings: Finding[], error?: {code: string; message: string; hint?: string}): Step {
+export function daemonStep(info: DaemonInfo | undefined, findings: Finding[], error?: {code: string; message: string; hint?: string}): DaemonStep {
   if (error) {
     const cause: Finding = {code: error.code, severity: 'error', exitCode: ExitCode.UNREACHABLE, message: error.message, ...(error.hint ? {fix: error.hint} : {})}
     return step('daemon', error.message, {}, [], [cause, ...findings], 'fail')
@@ -15,7 +15,7 @@ export function daemonStep(info: DaemonInfo | undefined, findings: Finding[], er
   return step('daemon', summaryOf(info), daemonFacts(info), [], findings)
 }
 
-export function daemonFacts(info: DaemonInfo): Record<string, unknown> {
+export function daemonFacts(info: DaemonInfo): DaemonFacts {
   const registries = Object.entries(info.indexConfigs)
     .map(([key, c]) => ({name: c.Name || key, secure: c.Secure, official: c.Official, mirrors: c.Mirrors}))
     .sort((a, b) => a.name.localeCompare(b.name))

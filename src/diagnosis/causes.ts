@@ -1,5 +1,6 @@
-import {ExitCode, type Finding, type Step} from '../trace/types.js'
+import {ExitCode, stepOf, type Finding, type Step} from '../trace/types.js'
 import type {DiagnosisInput} from './rules.js'
+import {verdictOf} from './verdict.js'
 
 /**
  * Precise causes: when one stage saw the symptom (invalid_token, a rejected password, a refused connection) and
@@ -15,7 +16,6 @@ export interface PreciseCause {
 type Judge = (i: DiagnosisInput) => PreciseCause | undefined
 
 const findingsOf = (i: DiagnosisInput, stage: Step['stage']) => i.steps.find((s) => s.stage === stage)?.findings ?? []
-const factsOf = (i: DiagnosisInput, stage: Step['stage']) => i.steps.find((s) => s.stage === stage)?.facts ?? {}
 const findCode = (i: DiagnosisInput, stage: Step['stage'], code: string) => findingsOf(i, stage).find((f) => f.code === code)
 
 /** Token findings that already explain an invalid_token by the clocks (the clock rule says so). */
@@ -36,8 +36,8 @@ const invalidTokenSignature: Judge = (i) => {
   if (!findCode(i, 'access', 'access.invalid-token')) return undefined
   const token = findingsOf(i, 'token')
   if (token.some((f) => f.code === 'token.aud-mismatch' || CLOCK_CODES.includes(f.code))) return undefined
-  const facts = factsOf(i, 'token') as {jwtHeader?: {alg?: string; kid?: string}; claims?: {iss?: string; exp?: number}}
-  if (!facts.jwtHeader || facts.claims?.exp === undefined) return undefined
+  const facts = stepOf(i.steps, 'token')?.facts
+  if (!facts?.jwtHeader || facts.claims?.exp === undefined) return undefined
   const {alg, kid} = facts.jwtHeader
   const key = `alg=${alg ?? '?'}${kid ? `, kid ${JSON.stringify(kid)}` : ''}`
   const iss = facts.claims.iss === undefined ? '' : ` (or its issuer ${JSON.stringify(facts.claims.iss)} is not the registry's auth.token.issuer)`
@@ -53,7 +53,7 @@ const REALM_DOWN = new Set(['refused', 'dns', 'unreachable'])
 const realmUnreachable: Judge = (i) => {
   const probe = i.steps.find((s) => s.stage === 'probe')
   const down = findingsOf(i, 'token').find((f) => f.severity === 'error' && REALM_DOWN.has(f.code.slice('token.'.length)))
-  const realm = factsOf(i, 'token').realm
+  const realm = stepOf(i.steps, 'token')?.facts.realm
   if (!probe || probe.status === 'fail' || !down || typeof realm !== 'string') return undefined
   let host: string
   try {
@@ -70,7 +70,7 @@ const realmUnreachable: Judge = (i) => {
 /** A password stored by docker login was rejected: the fix is to log in again, naming where it is stored. */
 const storedRejected: Judge = (i) => {
   const rejected = [...findingsOf(i, 'token'), ...findingsOf(i, 'access'), ...findingsOf(i, 'login')].find((f) => f.code === 'token.credentials-rejected' || f.code === 'access.credentials-rejected' || f.code === 'login.credentials-rejected')
-  const cred = factsOf(i, 'credentials').credential as {username?: string; source?: {type: string; location: string; key?: string; helper?: string}} | undefined
+  const cred = stepOf(i.steps, 'credentials')?.facts.credential
   const src = cred?.source
   if (!rejected || !src || (src.type !== 'docker-config' && src.type !== 'helper' && src.type !== 'auth-file')) return undefined
   const where = src.type === 'helper' ? `the credential helper ${src.helper} (named in ${src.location})` : `${src.location}${src.key ? ` (auths[${JSON.stringify(src.key)}])` : ''}`
@@ -82,7 +82,23 @@ const storedRejected: Judge = (i) => {
   }
 }
 
-const JUDGES: Judge[] = [invalidTokenAudience, invalidTokenSignature, realmUnreachable, storedRejected]
+/**
+ * docker's default store failed (src/credentials/default-store.ts: a warning, because docker pull and push ignore it
+ * and go anonymously), and the registry refused the anonymous request: the store is why the request was anonymous.
+ */
+const defaultStoreFailed: Judge = (i) => {
+  const store = findingsOf(i, 'credentials').find((f) => f.code === 'credentials.helper.failed' && f.severity === 'warn')
+  if (!store || stepOf(i.steps, 'credentials')?.facts.credential) return undefined
+  const decisive = verdictOf(i.steps, '').causes[0]
+  const refused = decisive && (decisive.exitCode === ExitCode.AUTHENTICATION || decisive.exitCode === ExitCode.DENIED) && (decisive.code.startsWith('token.') || decisive.code.startsWith('access.'))
+  if (!refused) return undefined
+  return {
+    explains: decisive.code,
+    finding: {code: 'credentials.default-store.failed', severity: 'error', exitCode: decisive.exitCode, message: `the request went anonymously because docker's default credential store failed (${store.message}), and the registry refused it: ${decisive.message}`, fix: store.fix, evidence: `${store.code}, ${decisive.code}`},
+  }
+}
+
+const JUDGES: Judge[] = [invalidTokenAudience, invalidTokenSignature, realmUnreachable, storedRejected, defaultStoreFailed]
 
 export function preciseCauses(input: DiagnosisInput): PreciseCause[] {
   return JUDGES.map((j) => j(input)).filter((c): c is PreciseCause => c !== undefined)

@@ -1,5 +1,5 @@
 import {isIP} from 'node:net'
-import {ExitCode, type Finding} from '../trace/types.js'
+import {ExitCode, type Finding, type RateLimitFacts} from '../trace/types.js'
 
 /**
  * Docker Hub's rate-limit headers, said in words (registry-auth.md: `ratelimit-limit: 100;w=21600`,
@@ -14,12 +14,26 @@ export interface RateLimitView {
   retryAfterS?: number
 }
 
+/** The rate-limit headers as sent, and their numbers as values (`100;w=21600` → limit 100, windowS 21600). */
+export function rateLimitFacts(headers: {get(name: string): string | null}): RateLimitFacts {
+  const out: RateLimitFacts = {}
+  for (const name of ['ratelimit-limit', 'ratelimit-remaining', 'docker-ratelimit-source'] as const) {
+    const v = headers.get(name)
+    if (v) out[name] = v
+  }
+  const limit = /^(\d+)(?:;w=(\d+))?/.exec(out['ratelimit-limit'] ?? '')
+  const remaining = /^(\d+)/.exec(out['ratelimit-remaining'] ?? '')
+  if (limit) out.limit = Number(limit[1])
+  if (limit?.[2]) out.windowS = Number(limit[2])
+  if (remaining) out.remaining = Number(remaining[1])
+  return out
+}
+
 export function describeRateLimit(headers: {get(name: string): string | null}, nowMs: number): RateLimitView {
   const parts: string[] = []
-  const limit = /^(\d+)(?:;w=(\d+))?/.exec(headers.get('ratelimit-limit') ?? '')
-  const remaining = /^(\d+)/.exec(headers.get('ratelimit-remaining') ?? '')
-  if (limit) parts.push(`${limit[1]} pulls${limit[2] ? ` per ${window(Number(limit[2]))}` : ''}`)
-  if (remaining) parts.push(`${remaining[1]} left`)
+  const {limit, windowS, remaining} = rateLimitFacts(headers)
+  if (limit !== undefined) parts.push(`${limit} pulls${windowS ? ` per ${window(windowS)}` : ''}`)
+  if (remaining !== undefined) parts.push(`${remaining} left`)
   const source = headers.get('docker-ratelimit-source')?.trim()
   const byAddress = !!source && isIP(source) !== 0
   if (source) parts.push(`counted against ${source}${byAddress ? ' (an IP address: anonymous pulls share the limit with every machine behind it)' : ' (an account)'}`)

@@ -1,5 +1,5 @@
 import type {RegistryAddress} from '../reference.js'
-import type {Finding, Step} from '../trace/types.js'
+import {stepOf, type Finding, type StageName, type Step} from '../trace/types.js'
 import {hostOfUrl} from '../http/hosts.js'
 
 /**
@@ -29,10 +29,10 @@ const has = (i: DiagnosisInput, code: string) => i.steps.some((s) => s.findings.
 /** The push was refused: an error under access.push (a warning there, such as an upload left open, is not a refusal). */
 const pushRefused = (i: DiagnosisInput) => i.steps.some((s) => s.findings.some((f) => f.code.startsWith('access.push.') && f.severity === 'error'))
 const findFinding = (i: DiagnosisInput, pred: (f: Finding) => boolean) => i.steps.flatMap((s) => s.findings).find(pred)
-const stepOf = (i: DiagnosisInput, stage: Step['stage']) => i.steps.find((s) => s.stage === stage)
+const stepIn = <S extends StageName>(i: DiagnosisInput, stage: S) => stepOf(i.steps, stage)
 const host = (i: DiagnosisInput) => i.registry.hostname.toLowerCase()
 /** The failing client's view as the probe stated it (src/hostview/describe.ts viewFacts). */
-const viewOf = (i: DiagnosisInput) => stepOf(i, 'probe')?.facts.hostView as {client?: string; insecure?: boolean; certsDir?: string; caFiles?: string[]} | undefined
+const viewOf = (i: DiagnosisInput) => stepIn(i, 'probe')?.facts.hostView
 
 export const isGhcr = (h: string) => h === 'ghcr.io'
 export const isEcr = (h: string) => /\.dkr\.ecr\.[a-z0-9-]+\.amazonaws\.com(\.cn)?$/.test(h)
@@ -54,7 +54,7 @@ export const RULES: Rule[] = [
     code: 'hub.library-prefix',
     story: 'Docker Hub official images live under library/: a scope without it grants nothing',
     apply: (i) => {
-      const scope = stepOf(i, 'challenge')?.facts.scopes as string[] | undefined
+      const scope = stepIn(i, 'challenge')?.facts.scopes
       const bare = scope?.find((s) => /^repository:[^/]+:/.test(s))
       return i.registry.isDockerHub && bare
         ? {code: 'hub.library-prefix', severity: 'warn', message: `the scope ${bare} names an official image without library/: Docker Hub grants nothing for it`, fix: 'Ask for repository:library/<name>:pull (docker adds library/ for one-word names).'}
@@ -99,7 +99,7 @@ export const RULES: Rule[] = [
     code: 'harbor.basic-after-reject',
     story: 'Harbor answers a rejected credential with Basic realm="harbor", not a Bearer challenge',
     apply: (i) => {
-      const access = stepOf(i, 'access')
+      const access = stepIn(i, 'access')
       const basicHarbor = access?.exchanges.some((x) => /basic realm="harbor"/i.test(x.response?.headers['www-authenticate'] ?? ''))
       return basicHarbor && i.username
         ? {code: 'harbor.basic-after-reject', severity: 'info', message: 'Harbor answered with `Basic realm="harbor"` after credentials were sent: Harbor does this when it rejects them, so the credentials (or the robot account\'s permissions) are the problem, not the scheme', fix: 'Check the user or robot account and its project permissions in Harbor.'}
@@ -110,7 +110,7 @@ export const RULES: Rule[] = [
     code: 'gitlab.realm-host',
     story: 'GitLab\'s token realm lives on another host (gitlab.com vs registry.gitlab.com)',
     apply: (i) => {
-      const realm = String(stepOf(i, 'probe')?.facts.realm ?? '')
+      const realm = stepIn(i, 'probe')?.facts.realm ?? ''
       return (isGitlab(host(i)) || /\/jwt\/auth$/.test(realm)) && realm && !realm.includes(i.registry.hostname)
         ? {code: 'gitlab.realm-host', severity: 'info', message: `GitLab's registry sends clients to ${hostOfUrl(realm)} for tokens: that host must be reachable (proxy, firewall) and the credentials are a GitLab user + personal/deploy token or gitlab-ci-token:$CI_JOB_TOKEN`, fix: 'In CI use `docker login -u gitlab-ci-token -p $CI_JOB_TOKEN $CI_REGISTRY`; elsewhere a token with read_registry / write_registry.'}
         : undefined
@@ -120,7 +120,7 @@ export const RULES: Rule[] = [
     code: 'insecure.docker-needs-config',
     story: 'a registry on plain HTTP works with curl but docker refuses it ("server gave HTTP response to HTTPS client")',
     apply: (i) => {
-      const p = stepOf(i, 'probe')
+      const p = stepIn(i, 'probe')
       return p?.facts.scheme === 'http' && !i.registry.isLoopback && !viewOf(i)?.insecure
         ? {code: 'insecure.docker-needs-config', severity: 'warn', message: `${i.registry.host} speaks plain HTTP: docker refuses it ("http: server gave HTTP response to HTTPS client") unless it is listed in the daemon's "insecure-registries"`, fix: `Serve the registry over TLS, or tell each client: docker — add "${i.registry.host}" to "insecure-registries" in /etc/docker/daemon.json and restart dockerd; podman, skopeo, buildah — [[registry]] location = "${i.registry.host}" with insecure = true in /etc/containers/registries.conf (or --tls-verify=false per command); containerd and nerdctl — /etc/containerd/certs.d/${i.registry.host}/hosts.toml with server = "http://${i.registry.host}" (nerdctl: --insecure-registry).`}
         : undefined
@@ -171,7 +171,7 @@ export const RULES: Rule[] = [
 const CLOCK_FINDINGS = ['clock.skew.issuer-registry', 'token.not-yet-valid-for-registry', 'token.expired-for-registry', 'token.not-yet-valid', 'token.expired-on-arrival']
 
 function pushMissing(i: DiagnosisInput): boolean {
-  const cmp = stepOf(i, 'token')?.facts.comparison as Array<{missing: string[]}> | undefined
+  const cmp = stepIn(i, 'token')?.facts.comparison
   return !!cmp?.some((c) => c.missing.includes('push'))
 }
 

@@ -5,7 +5,7 @@ import {judge} from '../pipeline/judge.js'
 import {credentialsSpec, probeSpec, tokenSpec} from '../pipeline/stages.js'
 import {parseRegistry, type RegistryAddress} from '../reference.js'
 import {listingChallenge, listStage, MAX_LIST_PAGES, type ListingChallengeResult, type ListStageInput, type ListTarget} from '../stages/catalog.js'
-import type {Finding, Trace} from '../trace/types.js'
+import {stepOf, type Finding, type Trace} from '../trace/types.js'
 import type {CredentialInput} from './credentials.js'
 import type {FlowOptions} from './probe.js'
 import {resolveTarget} from './target.js'
@@ -55,9 +55,9 @@ async function listFlow(http: HttpClient, command: 'catalog' | 'tags', input: st
     token,
     {stage: target.kind, needs: [reached], run: async (st) => (await listStage(st.ctx, listInput(st, target, listing!, opts, token))).step},
   ])
-  const list = s.steps.at(-1)!
-  const count = Number(list.facts.count ?? 0)
-  const pages = Array.isArray(list.facts.pages) ? list.facts.pages.length : 0
+  const list = stepOf(s.steps, target.kind)!
+  const count = list.facts.count ?? 0
+  const pages = list.facts.pages?.length ?? 0
   const what = target.kind === 'catalog' ? `${count} repositories on ${registry.host}` : `${count} tags of ${target.repository}`
   // At --all's cap, "--all" is no advice: say the cap was hit (stages/catalog.ts names it as a finding).
   const capped = list.findings.some((f) => f.code.endsWith('.page-cap'))

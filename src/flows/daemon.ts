@@ -5,7 +5,7 @@ import type {RegistryAddress} from '../reference.js'
 import {parseRegistry} from '../reference.js'
 import {step} from '../stages/context.js'
 import {makeTrace} from '../trace/trace.js'
-import {ExitCode, type ExitCodeValue, type Finding, type Step, type Trace} from '../trace/types.js'
+import {ExitCode, type DaemonFacts, type DaemonStep, type DockerErrorFacts, type DockerErrorStep, type ExitCodeValue, type Finding, type Step, type Trace} from '../trace/types.js'
 import {unbracket} from '../http/hosts.js'
 import type {DockerErrorMapping} from '../daemon/index.js'
 
@@ -26,7 +26,7 @@ export interface DaemonOptions {
 }
 
 /** The daemon's registry view as a Step; a daemon that cannot be reached is a failed step, never a crash. */
-export async function daemonViewStep(opts: DaemonOptions): Promise<Step> {
+export async function daemonViewStep(opts: DaemonOptions): Promise<DaemonStep> {
   const d = await import('../daemon/index.js')
   const env = opts.env ?? process.env
   const ep = d.parseDockerHost(opts.host ?? env.DOCKER_HOST)
@@ -77,7 +77,7 @@ export function exitCodeForStage(stage: string, code?: string): ExitCodeValue {
  * goes to the daemon only; the answer is redacted. Returns a 'daemon' step whose finding says whether the daemon
  * agrees with regprobe's own login, and why they may differ.
  */
-export async function daemonLoginStep(opts: DaemonOptions & {username: string; password: string; serverAddress: string; directOk: boolean; secrets: SecretBox}): Promise<Step> {
+export async function daemonLoginStep(opts: DaemonOptions & {username: string; password: string; serverAddress: string; directOk: boolean; secrets: SecretBox}): Promise<DaemonStep> {
   const d = await import('../daemon/index.js')
   const env = opts.env ?? process.env
   const ep = d.parseDockerHost(opts.host ?? env.DOCKER_HOST)
@@ -89,7 +89,7 @@ export async function daemonLoginStep(opts: DaemonOptions & {username: string; p
     if (e instanceof RegprobeError) return d.daemonStep(undefined, [], {code: e.code, message: e.message, hint: e.hint})
     throw e
   }
-  const facts: Record<string, unknown> = {endpoint: ep.host, request: `POST /auth {username: "${opts.username}", password: <redacted>, serveraddress: "${opts.serverAddress}"}`, httpStatus: result.httpStatus}
+  const facts: DaemonFacts = {endpoint: ep.host, request: {method: 'POST', path: '/auth', username: opts.username, serveraddress: opts.serverAddress}, httpStatus: result.httpStatus}
   if (result.status) facts.status = result.status
   if (result.message) facts.message = opts.secrets.scrub(result.message)
   if (result.identityToken) facts.identityToken = result.identityToken
@@ -117,12 +117,12 @@ export async function daemonLoginStep(opts: DaemonOptions & {username: string; p
 }
 
 /** `doctor --docker-error TEXT` as a step: which stage docker's message belongs to, whether regprobe saw the same, and docker's dial. */
-export async function dockerErrorStep(text: string, steps: Step[], registryHost: string, timeoutMs: number): Promise<Step> {
+export async function dockerErrorStep(text: string, steps: Step[], registryHost: string, timeoutMs: number): Promise<DockerErrorStep> {
   const {mapDockerError} = await import('../daemon/index.js')
   const m = mapDockerError(text)
   const said = dockerErrorFinding(m, text, steps)
   const dial = await dockerDialFindings(text, steps, registryHost, timeoutMs)
-  const facts = {mapped: m ? {stage: m.stage, code: m.code} : null, reproduced: said.code === 'docker-error.reproduced'}
+  const facts: DockerErrorFacts = {mapped: m ? {stage: m.stage, code: m.code} : null, reproduced: said.code === 'docker-error.reproduced'}
   const summary = m ? `docker's error belongs to the ${m.stage} stage: ${m.cause}` : 'docker\'s error is not one regprobe knows'
   return step('docker-error', summary, facts, [], [said, ...dial])
 }

@@ -8,8 +8,9 @@ import {daemonLoginSpec, type ViaDaemon} from '../pipeline/late-stages.js'
 import {challengeSpec, credentialsSpec, probeSpec, tokenSpec} from '../pipeline/stages.js'
 import {parseRegistry} from '../reference.js'
 import {loginStage, LOGIN_SUCCEEDED, type LoginResult} from '../stages/login.js'
+import {skipped} from '../stages/context.js'
 import {makeTrace} from '../trace/trace.js'
-import {ExitCode, type Finding, type Step, type Trace} from '../trace/types.js'
+import {ExitCode, type CredentialsFacts, type DaemonStep, type Finding, type Step, type Trace} from '../trace/types.js'
 import type {Credential} from '../credentials/types.js'
 import type {RegistryAddress} from '../reference.js'
 import type {TokenStageResult} from '../stages/token.js'
@@ -104,7 +105,7 @@ export async function logoutFlow(registryInput: string, where: CredentialInput, 
   const r = await removeCredentials({registry, dockerConfigDir: where.dockerConfigDir, authFile: where.authFile, env: where.env, homeDir: where.homeDir})
   // docker's own words (cli/command/registry/logout.go); not being logged in is not an error there either.
   const summary = r.removed ? `Removing login credentials for ${r.key}` : `Not logged in to ${r.key}`
-  const facts = {key: r.key, path: r.path, where: r.where, removed: r.removed, ...(r.helper ? {helper: r.helper} : {})}
+  const facts: CredentialsFacts = {key: r.key, path: r.path, where: r.where, removed: r.removed, ...(r.helper ? {helper: r.helper} : {})}
   const s: Step = {stage: 'credentials', status: 'ok', summary, facts, exchanges: [], findings: []}
   return makeTrace('logout', registry.input, startedAt, [s], verdictOf([s], summary), t0)
 }

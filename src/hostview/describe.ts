@@ -1,9 +1,9 @@
 import {join} from 'node:path'
-import {ExitCode, type Finding} from '../trace/types.js'
+import {ExitCode, type Finding, type HostViewFacts} from '../trace/types.js'
 import type {HostView} from './types.js'
 
 /** How the probe step states the host view: a JSON fact, one line for the human view, and findings. */
-export function viewFacts(v: HostView): Record<string, unknown> {
+export function viewFacts(v: HostView): HostViewFacts {
   return {
     client: v.client,
     registry: v.registry,

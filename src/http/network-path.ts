@@ -1,4 +1,4 @@
-import type {Finding} from '../trace/types.js'
+import type {Finding, NetworkFacts, NetworkFamilyFacts} from '../trace/types.js'
 import {unbracket} from './hosts.js'
 
 /**
@@ -132,9 +132,11 @@ export function networkPathFindings(path: NetworkPath, stage: string): Finding[]
 }
 
 /** The facts a step shows: addresses and connect results per family, and nothing about a family with no address. */
-export function networkPathFacts(path: NetworkPath): Record<string, unknown> {
+export function networkPathFacts(path: NetworkPath): NetworkFacts {
   const family = (f: FamilyPath) => (f.addresses.length === 0 ? 'no address' : `${f.addresses.join(', ')} → ${f.connect?.ok ? `connects (${f.connect.ms} ms)` : (f.connect?.code ?? 'not tried')}`)
-  return path.lookupError ? {host: path.host, lookup: path.lookupError} : {host: `${path.host}:${path.port}`, ipv4: family(path.ipv4), ipv6: family(path.ipv6)}
+  const value = (f: FamilyPath): NetworkFamilyFacts => ({addresses: f.addresses, ...(f.connect ? (f.connect.ok ? {connects: true, connectMs: f.connect.ms} : {connects: false, error: f.connect.code}) : {})})
+  if (path.lookupError) return {host: path.host, lookup: path.lookupError}
+  return {host: `${path.host}:${path.port}`, ipv4: family(path.ipv4), ipv6: family(path.ipv6), families: {ipv4: value(path.ipv4), ipv6: value(path.ipv6)}}
 }
 
 /**
@@ -142,7 +144,7 @@ export function networkPathFacts(path: NetworkPath): Record<string, unknown> {
  * path as a fact, and the dual-stack findings; undefined for any other failure. Within a second of the stage's
  * timeout, so the verdict still comes within --timeout plus a second.
  */
-export async function networkPathIfUnconnected(failure: {code: string}, exchanges: Array<{connection?: unknown}>, url: string, stage: string, opts: {timeoutMs: number; lookup?: Lookup}): Promise<{network: Record<string, unknown>; findings: Finding[]} | undefined> {
+export async function networkPathIfUnconnected(failure: {code: string}, exchanges: Array<{connection?: unknown}>, url: string, stage: string, opts: {timeoutMs: number; lookup?: Lookup}): Promise<{network: NetworkFacts; findings: Finding[]} | undefined> {
   if ((failure.code !== 'refused' && failure.code !== 'unreachable') || exchanges.some((x) => x.connection)) return undefined
   const u = new URL(url)
   const path = await checkNetworkPath(u.hostname, Number(u.port) || (u.protocol === 'http:' ? 80 : 443), {timeoutMs: Math.min(opts.timeoutMs, 1000), lookup: opts.lookup})

@@ -72,7 +72,7 @@ export function daemonLoginSpec(via: ViaDaemon, registry: RegistryAddress, direc
 function daemonDecides(direct: Verdict, d: Step, registry: RegistryAddress): Verdict {
   const directFailed = direct.status === 'fail'
   if (directFailed && d.status === 'fail') return withStep(direct, d)
-  const v = verdictOf([d], d.status === 'ok' ? `the daemon says ${d.facts.status ?? 'Login Succeeded'} for ${registry.configKey}` : d.summary)
+  const v = verdictOf([d], d.status === 'ok' ? `the daemon says ${(d.stage === 'daemon' ? d.facts.status : undefined) ?? 'Login Succeeded'} for ${registry.configKey}` : d.summary)
   if (directFailed) return {...v, status: 'warn', causes: [...d.findings, ...direct.causes]}
   if (d.status === 'fail') return {...v, causes: [...v.causes, ...d.findings.filter((f) => f.code === 'daemon.login.disagrees')]}
   return v

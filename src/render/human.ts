@@ -1,6 +1,6 @@
 import {Chalk, type ChalkInstance} from 'chalk'
 import Table from 'cli-table3'
-import type {Exchange, Finding, Step, Trace} from '../trace/types.js'
+import type {DaemonFacts, Exchange, Finding, JwtClaimsFacts, NetworkFacts, Step, Trace} from '../trace/types.js'
 import {serverLine as line, serverValue} from './sanitize.js'
 
 export interface HumanOptions {
@@ -17,8 +17,10 @@ const KEY_REQUEST_HEADERS = ['authorization']
 /** Facts that are drawn as their own table, or are too bulky for the summary view. */
 const SPECIAL_FACTS = new Set(['comparison', 'rows', 'access', 'claims', 'challenges', 'items', 'pages', 'scopeParsed', 'credential', 'results'])
 const PAD = '      '
+/** Facts shown by other means (expiresIn says when it was absent; format, blobPath, presented, dockerWouldStore say the rest). */
+const HIDDEN_FACTS = new Set(['expiresInAbsent', 'jwtHeader', 'jwt', 'blobHops', 'presentedChain', 'dockerStores'])
 /** Facts that are numbers of seconds (the trace keeps values; units are the renderer's). */
-const SECONDS_FACTS = new Set(['expiresIn', 'serverClockSkew', 'registryClockSkew', 'clockSkewS'])
+const SECONDS_FACTS = new Set(['expiresIn', 'serverClockSkew', 'registryClockSkew', 'clockSkew'])
 /** Per stage, the facts worth a line without -v (the exchange lines already show URLs and statuses). */
 const BRIEF_FACTS: Partial<Record<Step['stage'], string[]>> = {
   probe: ['scheme', 'uses', 'apiVersion', 'auth', 'realm', 'service', 'tls', 'presented', 'network', 'ratelimit-limit', 'ratelimit-remaining', 'docker-ratelimit-source', 'warning'],
@@ -111,50 +113,71 @@ function renderExchange(x: Exchange, opts: HumanOptions, c: ChalkInstance): stri
 
 function renderFacts(s: Step, opts: HumanOptions): string[] {
   const out: string[] = []
-  const f = s.facts
+  const absent = s.stage === 'token' && s.facts.expiresInAbsent === true
   const kv = plainTable()
   const brief = opts.verbose ? undefined : BRIEF_FACTS[s.stage]
-  for (const [k, v] of Object.entries(f)) {
+  for (const [k, v] of Object.entries(s.facts) as Array<[string, unknown]>) {
+    if (v === null && k === 'identityToken' && s.stage === 'login') kv.push(['identityToken:', 'none (docker stores the password)'])
     if (v === undefined || v === null || (Array.isArray(v) && v.length === 0)) continue
     if (brief && !brief.includes(k)) continue
-    if ((k === 'serverClockSkew' || k === 'registryClockSkew') && !opts.verbose && Math.abs(Number.parseInt(String(v), 10)) <= 2) continue
+    if ((k === 'serverClockSkew' || k === 'registryClockSkew') && !opts.verbose && Math.abs(Number(v)) <= 2) continue
     if (k === 'network' && typeof v === 'object') {
-      const n = v as {host: string; lookup?: string; ipv4?: string; ipv6?: string}
+      const n = v as NetworkFacts
       kv.push(['network:', line(n.lookup ? `${n.host}: lookup ${n.lookup}` : `${n.host}: IPv4 ${n.ipv4}; IPv6 ${n.ipv6}`)])
       continue
     }
     if (SPECIAL_FACTS.has(k) && !opts.verbose) continue
     if (!opts.verbose && typeof v === 'object' && JSON.stringify(v).length > 160) continue
-    if (k === 'expiresInAbsent' || k === 'jwtHeader') continue
-    kv.push([`${line(k, 100)}:`, line(SECONDS_FACTS.has(k) && typeof v === 'number' ? `${v} s${k === 'expiresIn' && f.expiresInAbsent ? ' (absent: clients assume 60 s)' : ''}` : formatValue(v))])
+    if (HIDDEN_FACTS.has(k)) continue
+    kv.push([`${line(k, 100)}:`, line(factText(k, v, absent))])
   }
-  if (f.claims && typeof f.claims === 'object') kv.push(['claims:', line(claimsLine(f.claims as Record<string, unknown>))])
+  if (s.stage === 'token' && s.facts.claims) kv.push(['claims:', line(claimsLine(s.facts.claims))])
   if (kv.length) out.push(indent(kv.toString()))
-  if (Array.isArray(f.comparison) && f.comparison.length) {
+  out.push(...factTables(s, opts))
+  return out
+}
+
+/** The facts drawn as tables or lists: the token's grant, a listing's names, the credentials' lookup. */
+function factTables(s: Step, opts: HumanOptions): string[] {
+  const out: string[] = []
+  const comparison = s.stage === 'token' ? s.facts.comparison ?? [] : []
+  if (comparison.length) {
     const t = plainTable(['resource', 'requested', 'granted', 'missing'])
-    for (const r of f.comparison as Array<{type: string; name: string; requested: string[]; granted: string[]; missing: string[]}>) {
+    for (const r of comparison) {
       t.push([`${r.type}:${r.name}`, r.requested.join(',') || '-', r.granted.join(',') || '(nothing)', r.missing.join(',') || '-'].map((cell) => line(cell, 300)))
     }
     out.push(indent(t.toString()))
   }
-  if (Array.isArray(f.items) && f.items.length) {
-    const items = f.items as string[]
+  const items = s.stage === 'catalog' || s.stage === 'tags' ? s.facts.items ?? [] : []
+  if (items.length) {
     const shown = (opts.verbose ? items : items.slice(0, MAX_ITEMS_SHOWN)).map((item) => serverValue(item, 300))
     out.push(indent(shown.join('\n')))
     if (shown.length < items.length) out.push(`${PAD}… and ${items.length - shown.length} more (--json or -v lists all)`)
   }
-  if (Array.isArray(f.rows) && f.rows.length) {
+  const rows = s.stage === 'credentials' ? s.facts.rows ?? [] : []
+  if (rows.length) {
     const t = plainTable(['where', 'result', 'why'])
-    for (const r of f.rows as Array<{place: string; outcome: string; reason: string}>) t.push([line(r.place, 70), line(r.outcome, 40), line(r.reason, 100)])
+    for (const r of rows) t.push([line(r.place, 70), line(r.outcome, 40), line(r.reason, 100)])
     out.push(indent(t.toString()))
   }
   return out
 }
 
-function claimsLine(claims: Record<string, unknown>): string {
+/** One fact as text: seconds with their unit, the value facts that stand for a sentence as that sentence. */
+function factText(k: string, v: unknown, expiresInAbsent: boolean): string {
+  if (SECONDS_FACTS.has(k) && typeof v === 'number') return `${v} s${k === 'expiresIn' && expiresInAbsent ? ' (absent: clients assume 60 s)' : ''}`
+  if (k === 'derived' && v === true) return 'from the reference and actions, as docker does (regprobe challenge REF shows the registry\'s own resource challenges)'
+  if (k === 'request' && typeof v === 'object') {
+    const r = v as NonNullable<DaemonFacts['request']>
+    return `${r.method} ${r.path} {username: ${JSON.stringify(r.username)}, password: <redacted>, serveraddress: ${JSON.stringify(r.serveraddress)}}`
+  }
+  return formatValue(v)
+}
+
+function claimsLine(claims: JwtClaimsFacts): string {
   const parts: string[] = []
-  for (const k of ['iss', 'sub', 'aud']) if (claims[k] !== undefined) parts.push(`${k}=${JSON.stringify(claims[k])}`)
-  const {iat, exp} = claims as {iat?: number; exp?: number}
+  for (const k of ['iss', 'sub', 'aud'] as const) if (claims[k] !== undefined) parts.push(`${k}=${JSON.stringify(claims[k])}`)
+  const {iat, exp} = claims
   if (typeof exp === 'number') parts.push(`exp=${new Date(exp * 1000).toISOString()}${typeof iat === 'number' ? ` (${exp - iat} s after iat)` : ''}`)
   return parts.join(' ')
 }

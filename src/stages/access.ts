@@ -1,8 +1,8 @@
 import {parseWWWAuthenticate, pickChallenge} from '../auth/challenge.js'
 import type {HttpResult} from '../http/client.js'
-import {exhaustedFinding, rateLimitedFinding} from '../diagnosis/rate-limit.js'
+import {exhaustedFinding, rateLimitedFinding, rateLimitFacts} from '../diagnosis/rate-limit.js'
 import type {ImageReference} from '../reference.js'
-import {ExitCode, type Exchange, type Finding, type Step} from '../trace/types.js'
+import {ExitCode, type AccessFacts, type AccessStep, type Exchange, type Finding} from '../trace/types.js'
 import {dockerStyle, registryErrors, skipped, step, type StageContext} from './context.js'
 import {transportFinding} from './transport-finding.js'
 
@@ -44,11 +44,11 @@ export interface AccessOutcome {
  * Proves what was asked without changing anything: pull is a HEAD of the manifest (a HEAD does not count against
  * Docker Hub's pull limit); push opens a blob upload session and cancels it at once.
  */
-export async function accessStage(ctx: StageContext, input: AccessInput): Promise<{step: Step; outcomes: AccessOutcome[]}> {
+export async function accessStage(ctx: StageContext, input: AccessInput): Promise<{step: AccessStep; outcomes: AccessOutcome[]}> {
   const exchanges: Exchange[] = []
   const findings: Finding[] = []
   const outcomes: AccessOutcome[] = []
-  const facts: Record<string, unknown> = {}
+  const facts: AccessFacts = {}
   const auth: Record<string, string> = input.authorization ? {authorization: input.authorization} : {}
   if (input.scheme === 'basic' && !input.authorization) {
     const f: Finding = {code: 'access.no-basic-credentials', severity: 'error', exitCode: ExitCode.AUTHENTICATION, message: 'the registry asks for Basic credentials and none were found (docker says "no basic auth credentials")', fix: 'Log in (docker login HOST) or pass -u USER --password-stdin; on ECR, the password comes from `aws ecr get-login-password`.'}
@@ -67,7 +67,7 @@ export async function accessStage(ctx: StageContext, input: AccessInput): Promis
 interface Collected {
   exchanges: Exchange[]
   findings: Finding[]
-  facts: Record<string, unknown>
+  facts: AccessFacts
 }
 
 /** Pull: a HEAD of the manifest (a GET where only the body says why), a 404 told apart, the rate limit read. */
@@ -94,13 +94,12 @@ async function provePull(ctx: StageContext, input: AccessInput, auth: Record<str
   if (o.finding) into.findings.push(o.finding)
   const h = r.headers
   if (h) {
-    const rl: Record<string, string> = {}
-    for (const n of ['ratelimit-limit', 'ratelimit-remaining', 'docker-ratelimit-source']) if (h.get(n)) rl[n] = h.get(n)!
+    const rl = rateLimitFacts(h)
     if (Object.keys(rl).length) into.facts.rateLimit = rl
     const exhausted = r.status === 200 ? exhaustedFinding(h, input.anonymous, ctx.now()) : undefined
     if (exhausted) into.findings.push(exhausted)
-    if (h.get('docker-content-digest')) into.facts.digest = h.get('docker-content-digest')
-    if (h.get('content-type') && r.status === 200) into.facts.mediaType = h.get('content-type')
+    if (h.get('docker-content-digest')) into.facts.digest = h.get('docker-content-digest')!
+    if (h.get('content-type') && r.status === 200) into.facts.mediaType = h.get('content-type')!
   }
   if (o.ok && input.blob) await blob(ctx, input, o, into)
   return o
@@ -142,7 +141,7 @@ async function provePush(ctx: StageContext, input: AccessInput, auth: Record<str
  * doctor --blob: fetch a blob as a pull does. A 429 there is the pull budget itself (it replaces the HEAD's
  * "no pulls left", which only predicted it); any error decides the pull's outcome.
  */
-async function blob(ctx: StageContext, input: AccessInput, o: AccessOutcome, into: {exchanges: Exchange[]; findings: Finding[]; facts: Record<string, unknown>}): Promise<void> {
+async function blob(ctx: StageContext, input: AccessInput, o: AccessOutcome, into: Collected): Promise<void> {
   const {blobCheck} = await import('./blob.js')
   const {ref} = input
   const b = await blobCheck(ctx, {baseUrl: input.baseUrl, repository: ref.repository, reference: ref.reference, accept: MANIFEST_ACCEPT, authorization: input.authorization, anonymous: input.anonymous})

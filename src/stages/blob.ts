@@ -1,5 +1,5 @@
 import type {HttpResult} from '../http/client.js'
-import {ExitCode, type Exchange, type Finding} from '../trace/types.js'
+import {ExitCode, type AccessFacts, type BlobHopFacts, type Exchange, type Finding} from '../trace/types.js'
 import {transportFinding} from './transport-finding.js'
 import {rateLimitedFinding} from '../diagnosis/rate-limit.js'
 import {dockerStyle, registryErrors} from './context.js'
@@ -23,7 +23,7 @@ export interface BlobInput {
 }
 
 export interface BlobResult {
-  facts: Record<string, unknown>
+  facts: AccessFacts
   findings: Finding[]
   exchanges: Exchange[]
 }
@@ -32,7 +32,7 @@ export async function blobCheck(ctx: StageContext, input: BlobInput): Promise<Bl
   const auth: Record<string, string> = input.authorization ? {authorization: input.authorization} : {}
   const exchanges: Exchange[] = []
   const findings: Finding[] = []
-  const facts: Record<string, unknown> = {}
+  const facts: AccessFacts = {}
   const get = async (path: string, accept?: string) => {
     const r = await ctx.http.send({method: 'GET', url: `${input.baseUrl}/v2/${input.repository}/${path}`, headers: {...auth, ...(accept ? {accept} : {})}})
     exchanges.push(...r.exchanges)
@@ -55,20 +55,20 @@ export async function blobCheck(ctx: StageContext, input: BlobInput): Promise<Bl
   }
   const blob = await get(`blobs/${digest}`)
   facts.blob = digest
-  facts.blobPath = hops(blob)
+  facts.blobHops = hops(blob)
+  facts.blobPath = facts.blobHops.map((x) => `${x.host} (${x.authorization ? 'with' : 'no'} Authorization) → ${x.status ?? x.error ?? '?'}`).join('; ')
   const finding = judgeBlob(blob, new URL(input.baseUrl).host)
   if (finding) findings.push(finding)
   return {facts, findings, exchanges}
 }
 
-/** "registry.example:443 → 307; storage.example (no Authorization) → 200" — query values are already redacted. */
-function hops(r: HttpResult): string {
-  return r.exchanges
-    .map((x) => {
-      const carried = 'authorization' in x.request.headers ? 'with Authorization' : 'no Authorization'
-      return `${hostOfUrl(x.request.url)} (${carried}) → ${x.response?.status ?? x.error?.code ?? '?'}`
-    })
-    .join('; ')
+/** Each request of the download: the host, whether it carried Authorization, and its answer. */
+function hops(r: HttpResult): BlobHopFacts[] {
+  return r.exchanges.map((x) => ({
+    host: hostOfUrl(x.request.url),
+    authorization: 'authorization' in x.request.headers,
+    ...(x.response ? {status: x.response.status} : x.error ? {error: x.error.code} : {}),
+  }))
 }
 
 function judgeBlob(r: HttpResult, registryHost: string): Finding | undefined {

@@ -1,6 +1,8 @@
 /** How a refused listing page is read: unsupported (10), denied (7), credentials required (6), or what else it says. */
-import {parseWWWAuthenticate, pickChallenge} from '../auth/challenge.js'
+import {parseWWWAuthenticate, pickChallenge, type Challenge} from '../auth/challenge.js'
+import {isGhcr, isGitlab} from '../diagnosis/rules.js'
 import type {HttpResult} from '../http/client.js'
+import type {RegistryAddress} from '../reference.js'
 import {ExitCode, type Finding} from '../trace/types.js'
 import type {ListStageInput} from './catalog.js'
 import {CATALOG_SCOPE, listPath} from './listing.js'
@@ -54,4 +56,25 @@ export function judgeRefusal(r: HttpResult, input: ListStageInput, known: string
   }
   if (status === 429) return {code: `${stage}.rate-limited`, severity: 'error', exitCode: ExitCode.RATE_LIMITED, message: `rate limited on ${where} (${answer})`, fix: 'Wait for the window to reset and retry.'}
   return {code: `${stage}.unexpected`, severity: 'error', exitCode: ExitCode.PROTOCOL, message: `${where} answered ${answer}`}
+}
+
+/**
+ * Registries known not to offer the catalog to their users (registry-auth.md §12, failure-stories.md 18), recognised
+ * by host or by the shape of their challenge, so that self-managed GitLab and Harbor are known too.
+ */
+export function knownCatalogUnsupported(registry: RegistryAddress, challenge?: Challenge): string | undefined {
+  const host = registry.hostname.toLowerCase()
+  let realmPath = ''
+  try {
+    realmPath = challenge?.realm ? new URL(challenge.realm).pathname : ''
+  } catch {}
+  if (registry.isDockerHub) return 'Docker Hub does not offer /v2/_catalog to users: its token server never grants registry:catalog:* (search Hub instead)'
+  if (isGhcr(host)) return 'ghcr.io does not offer /v2/_catalog (list packages with the GitHub API instead)'
+  if (isGitlab(host) || (challenge?.service === 'container_registry' && realmPath.endsWith('/jwt/auth'))) {
+    return 'GitLab\'s registry never grants registry:catalog:* to users (list repositories with the GitLab API: /api/v4/projects/:id/registry/repositories)'
+  }
+  if (challenge?.service === 'harbor-registry' || realmPath.endsWith('/service/token')) {
+    return 'Harbor does not offer /v2/_catalog to token clients (it answers with a Basic challenge by design): list repositories with its API, /api/v2.0/repositories'
+  }
+  return undefined
 }

@@ -1,15 +1,14 @@
 import {parseWWWAuthenticate, pickChallenge, type Challenge} from '../auth/challenge.js'
 import {formatScope, parseScopes} from '../auth/scope.js'
 import {tokenRequestUrl} from '../auth/token-url.js'
-import {isGhcr, isGitlab} from '../diagnosis/rules.js'
 import type {HttpResult} from '../http/client.js'
 import type {RegistryAddress} from '../reference.js'
-import {ExitCode, type Exchange, type Finding, type Step} from '../trace/types.js'
+import {ExitCode, type CatalogStep, type ChallengeFacts, type ChallengeStep, type Exchange, type Finding, type ListFacts, type TagsStep} from '../trace/types.js'
 import {challengeWarnings} from './challenge.js'
 import {dockerStyle, registryErrors, skipped, step, type StageContext} from './context.js'
 import type {ProbeResult} from './probe.js'
 import type {TokenStageResult} from './token.js'
-import {isBasicChallenge, judgeRefusal, unsupportedFinding} from './catalog-judge.js'
+import {isBasicChallenge, judgeRefusal, knownCatalogUnsupported, unsupportedFinding} from './catalog-judge.js'
 import {CATALOG_SCOPE, defaultScope, firstPageUrl, listPath, MAX_LIST_PAGES, parseNextLink, parsePage, type ListTarget} from './listing.js'
 import {transportFinding} from './transport-finding.js'
 
@@ -19,27 +18,7 @@ import {transportFinding} from './transport-finding.js'
  */
 
 export {CATALOG_SCOPE, defaultScope, firstPageUrl, listPath, MAX_LIST_PAGES, parseNextLink, parsePage, type ListTarget} from './listing.js'
-
-/**
- * Registries known not to offer the catalog to their users (registry-auth.md §12, failure-stories.md 18), recognised
- * by host or by the shape of their challenge, so that self-managed GitLab and Harbor are known too.
- */
-export function knownCatalogUnsupported(registry: RegistryAddress, challenge?: Challenge): string | undefined {
-  const host = registry.hostname.toLowerCase()
-  let realmPath = ''
-  try {
-    realmPath = challenge?.realm ? new URL(challenge.realm).pathname : ''
-  } catch {}
-  if (registry.isDockerHub) return 'Docker Hub does not offer /v2/_catalog to users: its token server never grants registry:catalog:* (search Hub instead)'
-  if (isGhcr(host)) return 'ghcr.io does not offer /v2/_catalog (list packages with the GitHub API instead)'
-  if (isGitlab(host) || (challenge?.service === 'container_registry' && realmPath.endsWith('/jwt/auth'))) {
-    return 'GitLab\'s registry never grants registry:catalog:* to users (list repositories with the GitLab API: /api/v4/projects/:id/registry/repositories)'
-  }
-  if (challenge?.service === 'harbor-registry' || realmPath.endsWith('/service/token')) {
-    return 'Harbor does not offer /v2/_catalog to token clients (it answers with a Basic challenge by design): list repositories with its API, /api/v2.0/repositories'
-  }
-  return undefined
-}
+export {knownCatalogUnsupported} from './catalog-judge.js'
 
 export interface ListingChallengeResult {
   /** The challenge on the listing itself, when it answered 401. */
@@ -58,12 +37,12 @@ export interface ListingChallengeResult {
  * The unauthenticated first request, as a client makes it before it has a token: it shows the scope the registry
  * wants (`registry:catalog:*`), and Harbor's Basic challenge on _catalog even though the registry speaks Bearer.
  */
-export async function listingChallenge(ctx: StageContext, registry: RegistryAddress, probeResult: ProbeResult, target: ListTarget, pageSize?: number): Promise<{step: Step; result: ListingChallengeResult}> {
+export async function listingChallenge(ctx: StageContext, registry: RegistryAddress, probeResult: ProbeResult, target: ListTarget, pageSize?: number): Promise<{step: ChallengeStep; result: ListingChallengeResult}> {
   const result: ListingChallengeResult = {scopes: [defaultScope(target)]}
   if (!probeResult.baseUrl || probeResult.failure) return {step: skipped('challenge', 'skipped: the probe did not reach a registry'), result}
   const r = await ctx.http.send({method: 'GET', url: firstPageUrl(probeResult.baseUrl, target, pageSize)})
   const findings: Finding[] = []
-  const facts: Record<string, unknown> = {url: r.exchange.request.url}
+  const facts: ChallengeFacts = {url: r.exchange.request.url}
   if (r.failure && !r.status) {
     findings.push(transportFinding('challenge', r.failure))
     return {step: step('challenge', r.failure.message, facts, r.exchanges, findings), result}
@@ -124,6 +103,8 @@ export interface ListStageInput {
   reauthorize?: () => Promise<ReauthorizeResult>
 }
 
+type ListStep = CatalogStep | TagsStep
+
 export interface PageRecord {
   page: number
   url: string
@@ -151,7 +132,7 @@ export interface ListResult {
  *  - invalid_token → authentication (6). Wrong credentials at the token endpoint never reach this stage: the token
  *    step's 401 stays the verdict (6).
  */
-export async function listStage(ctx: StageContext, input: ListStageInput): Promise<{step: Step; result: ListResult}> {
+export async function listStage(ctx: StageContext, input: ListStageInput): Promise<{step: ListStep; result: ListResult}> {
   const {target, registry} = input
   const known = target.kind === 'catalog' ? knownCatalogUnsupported(registry, input.probeChallenge) ?? knownCatalogUnsupported(registry, input.challenge) : undefined
   const bearerRegistry = input.probeChallenge?.scheme === 'bearer'
@@ -176,7 +157,7 @@ interface ListRun {
   input: ListStageInput
   stage: ListTarget['kind']
   result: ListResult
-  facts: Record<string, unknown>
+  facts: ListFacts
   exchanges: Exchange[]
   findings: Finding[]
   /** Why this registry is known not to offer the catalog (Docker Hub, ghcr.io, GitLab, Harbor). */
@@ -186,7 +167,7 @@ interface ListRun {
 }
 
 /** Before any page: a refused token, a Basic challenge where a Bearer registry can give no token, or no token at all. */
-function precondition(run: ListRun): {step: Step; result: ListResult} | undefined {
+function precondition(run: ListRun): {step: ListStep; result: ListResult} | undefined {
   const {input, stage, result, known} = run
   const t = input.token
   const stop = (f: Finding) => {
@@ -294,7 +275,7 @@ function listSummary(run: ListRun): string {
   return `${result.items.length} ${input.target.kind === 'catalog' ? 'repositories' : 'tags'} in ${result.pages.length} page${result.pages.length === 1 ? '' : 's'}${more}`
 }
 
-function pageFacts(result: ListResult): Record<string, unknown> {
+function pageFacts(result: ListResult): ListFacts {
   return {count: result.items.length, complete: result.complete, items: result.items, pages: result.pages}
 }
 

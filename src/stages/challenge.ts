@@ -2,7 +2,7 @@ import {parseWWWAuthenticate, pickChallenge, type Challenge} from '../auth/chall
 import {parseScopes, repositoryScope, formatScope} from '../auth/scope.js'
 import {tokenRequestUrl} from '../auth/token-url.js'
 import type {ImageReference, RegistryAddress} from '../reference.js'
-import {ExitCode, type Exchange, type Finding, type Step} from '../trace/types.js'
+import {ExitCode, type ChallengeDescription, type ChallengeFacts, type ChallengeStep, type Exchange, type Finding} from '../trace/types.js'
 import {skipped, step, type StageContext} from './context.js'
 import type {ProbeResult} from './probe.js'
 import {transportFinding} from './transport-finding.js'
@@ -55,14 +55,14 @@ export async function challengeStage(
   ref: ImageReference | undefined,
   actions: string[],
   opts: ChallengeOptions = {probeResources: true},
-): Promise<{step: Step; result: ChallengeResult}> {
+): Promise<{step: ChallengeStep; result: ChallengeResult}> {
   const result: ChallengeResult = {resources: [], scopes: scopesFor(ref, actions)}
   if (!probeResult.baseUrl || probeResult.failure) return {step: skipped('challenge', 'skipped: the probe did not reach a registry'), result}
   if (!opts.probeResources) return derivedChallenge(registry, probeResult, ref, result)
   const exchanges: Exchange[] = []
   const findings: Finding[] = []
   const base = probeResult.baseUrl
-  const facts: Record<string, unknown> = {}
+  const facts: ChallengeFacts = {}
 
   if (probeResult.challenge) facts.registry = describe(probeResult.challenge)
 
@@ -124,7 +124,7 @@ function mergeScopes(scopes: string[]): string[] {
   return order.map((k) => `${k}:${[...byResource.get(k)!].join(',')}`)
 }
 
-function describe(c: Challenge): Record<string, unknown> {
+function describe(c: Challenge): ChallengeDescription {
   return {scheme: c.scheme, realm: c.realm, service: c.service, scope: c.scope, error: c.error, error_description: c.errorDescription, ...(c.scope ? {scopeParsed: parseScopes(c.scope).scopes} : {})}
 }
 
@@ -165,18 +165,18 @@ export function challengeWarnings(c: Challenge, registry: RegistryAddress, probe
 }
 
 /** The challenge as a client answers it: the /v2/ challenge, with the scope derived from the reference and actions. */
-function derivedChallenge(registry: RegistryAddress, probeResult: ProbeResult, ref: ImageReference | undefined, result: ChallengeResult): {step: Step; result: ChallengeResult} {
+function derivedChallenge(registry: RegistryAddress, probeResult: ProbeResult, ref: ImageReference | undefined, result: ChallengeResult): {step: ChallengeStep; result: ChallengeResult} {
   const c = probeResult.challenge
   result.challenge = c
   const findings: Finding[] = []
-  const facts: Record<string, unknown> = {scopes: result.scopes, derived: 'from the reference and actions, as docker does (regprobe challenge REF shows the registry\'s own resource challenges)'}
+  const facts: ChallengeFacts = {scopes: result.scopes, derived: true}
   findings.push(...answerable(result, facts, registry, probeResult, ref))
   const summary = !c ? 'no challenge: the registry asks for no credentials' : c.scheme === 'bearer' ? `Bearer realm=${c.realm ?? '(none)'} service=${c.service ?? '(none)'} scope=${result.scopes.join(' ') || '(none)'}` : `${c.scheme} challenge${c.realm ? ` (realm "${c.realm}")` : ''}`
   return {step: step('challenge', summary, facts, [], findings), result}
 }
 
 /** The token URL a client would call next, and what is risky about the challenge it answers. */
-function answerable(result: ChallengeResult, facts: Record<string, unknown>, registry: RegistryAddress, probeResult: ProbeResult, ref: ImageReference | undefined): Finding[] {
+function answerable(result: ChallengeResult, facts: ChallengeFacts, registry: RegistryAddress, probeResult: ProbeResult, ref: ImageReference | undefined): Finding[] {
   const findings: Finding[] = []
   const c = result.challenge
   if (c?.scheme === 'bearer' && c.realm) {

@@ -1,6 +1,6 @@
 import type {HttpClient, HttpResult} from '../http/client.js'
 import type {Lookup} from '../http/network-path.js'
-import type {Exchange, Finding, Step, StepStatus, StageName} from '../trace/types.js'
+import type {Exchange, Finding, StageFacts, StageName, StepOf, StepStatus} from '../trace/types.js'
 
 /** What every stage gets: the one HTTP client (with its recorder and secret box) and a clock that tests can set. */
 export interface StageContext {
@@ -15,9 +15,9 @@ export function makeContext(http: HttpClient, now: () => number = Date.now): Sta
   return {http, now}
 }
 
-/** Builds a Step whose status follows its worst finding unless told otherwise. */
-export function step(stage: StageName, summary: string, facts: Record<string, unknown>, exchanges: Exchange[], findings: Finding[], status?: StepStatus): Step {
-  return {stage, status: status ?? statusOf(findings), summary, facts, exchanges, findings}
+/** Builds a Step whose status follows its worst finding unless told otherwise; its facts are the stage's own type. */
+export function step<S extends StageName>(stage: S, summary: string, facts: StageFacts[S], exchanges: Exchange[], findings: Finding[], status?: StepStatus): StepOf<S> {
+  return {stage, status: status ?? statusOf(findings), summary, facts, exchanges, findings} as StepOf<S>
 }
 
 export function statusOf(findings: Finding[]): StepStatus {
@@ -26,8 +26,8 @@ export function statusOf(findings: Finding[]): StepStatus {
   return 'ok'
 }
 
-export function skipped(stage: StageName, why: string): Step {
-  return {stage, status: 'skip', summary: why, facts: {}, exchanges: [], findings: []}
+export function skipped<S extends StageName>(stage: S, why: string): StepOf<S> {
+  return step(stage, why, {} as StageFacts[S], [], [], 'skip')
 }
 
 /** The registry's answer in its own words: `{"errors":[{code,message}]}`, Docker Hub's `{"details":…}`, or text. */

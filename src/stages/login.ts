@@ -3,7 +3,7 @@ import {parseWWWAuthenticate, pickChallenge, type Challenge} from '../auth/chall
 import type {Credential} from '../credentials/types.js'
 import {describeRedacted, redactSecret} from '../http/redact.js'
 import type {RegistryAddress} from '../reference.js'
-import {ExitCode, type Exchange, type Finding, type Step} from '../trace/types.js'
+import {ExitCode, type Exchange, type Finding, type LoginFacts, type LoginStep} from '../trace/types.js'
 import {dockerStyle, registryErrors, skipped, step, type StageContext} from './context.js'
 import type {ProbeResult} from './probe.js'
 import type {TokenStageResult} from './token.js'
@@ -38,11 +38,11 @@ export interface LoginResult {
  * credentials — Basic as they are, Bearer through a scope-less token — and "Login Succeeded" only on a 200.
  * A 200 proves the credentials, nothing more: the token asked for no scope.
  */
-export async function loginStage(ctx: StageContext, input: LoginStageInput): Promise<{step: Step; result: LoginResult}> {
+export async function loginStage(ctx: StageContext, input: LoginStageInput): Promise<{step: LoginStep; result: LoginResult}> {
   const {registry, probe, challenge: c, credential} = input
   const result: LoginResult = {succeeded: false, configKey: registry.configKey, identityToken: false}
   if (!probe.baseUrl || probe.failure) return {step: skipped('login', 'skipped: the probe did not reach a registry'), result}
-  const facts: Record<string, unknown> = {configKey: registry.configKey}
+  const facts: LoginFacts = {configKey: registry.configKey}
   const v2 = `${probe.baseUrl}/v2/`
   const auth = authorizationFor(ctx, input, facts, result)
   if ('step' in auth) return {step: auth.step, result}
@@ -58,6 +58,7 @@ export async function loginStage(ctx: StageContext, input: LoginStageInput): Pro
     result.succeeded = true
     facts.result = LOGIN_SUCCEEDED
     facts.dockerWouldStore = wouldStore(registry, credential!, result.identityToken)
+    facts.dockerStores = result.identityToken ? 'identity-token' : credential!.kind === 'basic' ? 'password' : 'as-found'
     if (!c) findings.push({code: 'login.open-registry', severity: 'info', message: 'the registry asks for no credentials, so docker login succeeds without checking them (docker stores them anyway)'})
     findings.push({
       code: 'login.proves-credentials-only',
@@ -76,7 +77,7 @@ export async function loginStage(ctx: StageContext, input: LoginStageInput): Pro
 }
 
 /** The Authorization docker login would send on /v2/ (the token's, or Basic), or the step that ends the stage before it. */
-function authorizationFor(ctx: StageContext, input: LoginStageInput, facts: Record<string, unknown>, result: LoginResult): {authorization?: string} | {step: Step} {
+function authorizationFor(ctx: StageContext, input: LoginStageInput, facts: LoginFacts, result: LoginResult): {authorization?: string} | {step: LoginStep} {
   const {registry, challenge: c, credential} = input
   if (!credential) {
     const f: Finding = {
@@ -98,7 +99,8 @@ function authorizationFor(ctx: StageContext, input: LoginStageInput, facts: Reco
     if (!t?.authorization) return {step: skipped('login', 'skipped: the token stage did not produce a token')}
     const refresh = t.exchange?.response?.refreshToken
     result.identityToken = !!refresh
-    facts.identityToken = refresh ? describeRedacted(redactSecret(refresh)) : 'none (docker stores the password)'
+    // null: the token server sent no refresh token, so docker stores the password.
+    facts.identityToken = refresh ? describeRedacted(redactSecret(refresh)) : null
     return {authorization: t.authorization}
   }
   if (c?.scheme === 'basic') {

@@ -2,7 +2,7 @@ import {parseWWWAuthenticate, pickChallenge, type Challenge, type ChallengeProbl
 import type {HttpResult} from '../http/client.js'
 import type {TransportFailure} from '../http/failure.js'
 import type {RegistryAddress} from '../reference.js'
-import {ExitCode, type Exchange, type Finding, type Step} from '../trace/types.js'
+import {ExitCode, type Exchange, type Finding, type ProbeFacts, type ProbeStep} from '../trace/types.js'
 import {dockerStyle, htmlTitle, isHtml, registryErrors, step, type StageContext} from './context.js'
 import {transportFinding} from './transport-finding.js'
 import {hostViewOf} from '../hostview/attach.js'
@@ -44,12 +44,12 @@ export function schemesFor(registry: RegistryAddress, opts: ProbeOptions): Array
   return insecure ? ['https', 'http'] : ['https']
 }
 
-export async function probe(ctx: StageContext, registry: RegistryAddress, opts: ProbeOptions = {}): Promise<{step: Step; result: ProbeResult}> {
+export async function probe(ctx: StageContext, registry: RegistryAddress, opts: ProbeOptions = {}): Promise<{step: ProbeStep; result: ProbeResult}> {
   const view = opts.view ?? hostViewOf(ctx.http)
   const schemes = schemesFor(registry, {...opts, view})
   const {r, scheme, firstFailure, exchanges} = await askV2(ctx, registry, schemes)
   const result: ProbeResult = {challenges: [], problems: [], fellBackToHttp: false}
-  const facts: Record<string, unknown> = {url: `${scheme}://${registry.host}/v2/`, scheme}
+  const facts: ProbeFacts = {url: `${scheme}://${registry.host}/v2/`, scheme}
   const findings: Finding[] = []
   const helpers = await viewHelpers(view)
   if (r.failure && !r.status) {
@@ -72,6 +72,9 @@ export async function probe(ctx: StageContext, registry: RegistryAddress, opts: 
   helpers.addView(facts, findings)
   return {step: step('probe', summary, facts, exchanges, findings), result}
 }
+
+/** Rate-limit headers, kept as sent (Docker Hub: "100;w=21600"). */
+const RATE_LIMIT_HEADERS = ['ratelimit-limit', 'ratelimit-remaining', 'docker-ratelimit-source'] as const
 
 /** GET /v2/ over each scheme in docker's order until one answers (a timeout ends the tries: see below). */
 async function askV2(ctx: StageContext, registry: RegistryAddress, schemes: Array<'http' | 'https'>): Promise<{r: HttpResult; scheme: 'http' | 'https'; firstFailure?: TransportFailure; exchanges: Exchange[]}> {
@@ -107,12 +110,13 @@ function decisiveFailure(last: TransportFailure, first: TransportFailure | undef
  * failed fast (refused, unreachable): show each address family on its own, since a client that tries one (docker's
  * daemon) may fail where the other would work. Within a second, so the verdict still comes within --timeout plus one.
  */
-async function explainUnconnected(ctx: StageContext, registry: RegistryAddress, decisive: TransportFailure, exchanges: Exchange[], facts: Record<string, unknown>, findings: Finding[]): Promise<void> {
+async function explainUnconnected(ctx: StageContext, registry: RegistryAddress, decisive: TransportFailure, exchanges: Exchange[], facts: ProbeFacts, findings: Finding[]): Promise<void> {
   if (['tls.unknown-ca', 'tls.expired', 'tls.not-yet-valid', 'tls.hostname'].includes(decisive.code)) {
     const {describeChain, presentedChainFinding, readPresentedChain} = await import('../http/presented-chain.js')
     const chain = await readPresentedChain(registry.hostname, registry.port ?? 443, Math.min(ctx.http.timeoutMs, 1000))
     if (chain) {
       facts.presented = describeChain(chain)
+      facts.presentedChain = chain
       const f = presentedChainFinding(chain, registry.host)
       if (f) findings.push(f)
     }
@@ -126,7 +130,7 @@ async function explainUnconnected(ctx: StageContext, registry: RegistryAddress, 
 }
 
 /** What every answer tells: where the registry is, its API version, its clock, its rate limit, its TLS. */
-function readAnswer(ctx: StageContext, r: HttpResult, scheme: 'http' | 'https', registry: RegistryAddress, result: ProbeResult, facts: Record<string, unknown>): void {
+function readAnswer(ctx: StageContext, r: HttpResult, scheme: 'http' | 'https', registry: RegistryAddress, result: ProbeResult, facts: ProbeFacts): void {
   const headers = r.headers!
   result.status = r.status!
   result.scheme = scheme
@@ -135,8 +139,9 @@ function readAnswer(ctx: StageContext, r: HttpResult, scheme: 'http' | 'https', 
   result.serverDate = headers.get('date') ?? undefined
   const registryTime = result.serverDate ? Date.parse(result.serverDate) : Number.NaN
   if (Number.isFinite(registryTime)) result.clockSkewS = Math.round((registryTime - ctx.now()) / 1000)
-  Object.assign(facts, {status: result.status, apiVersion: result.apiVersion ?? null})
-  for (const name of ['ratelimit-limit', 'ratelimit-remaining', 'docker-ratelimit-source']) {
+  Object.assign(facts, {status: result.status, apiVersion: result.apiVersion ?? null} satisfies ProbeFacts)
+  if (result.clockSkewS !== undefined) facts.clockSkew = result.clockSkewS
+  for (const name of RATE_LIMIT_HEADERS) {
     const v = headers.get(name)
     if (v) facts[name] = v
   }
@@ -180,7 +185,7 @@ interface Answer {
   firstFailure?: TransportFailure
   result: ProbeResult
   parsed: ReturnType<typeof parseWWWAuthenticate>
-  facts: Record<string, unknown>
+  facts: ProbeFacts
   findings: Finding[]
   fixWithView: (f: Finding) => Finding
 }
@@ -259,7 +264,7 @@ function judgeRegistryAnswer(a: Answer): string {
 }
 
 /** The host view's facts and findings, and its say on the fixes; nothing (and nothing loaded) without a view. */
-async function viewHelpers(view: HostView | undefined): Promise<{addView: (facts: Record<string, unknown>, findings: Finding[]) => void; fixWithView: (f: Finding) => Finding}> {
+async function viewHelpers(view: HostView | undefined): Promise<{addView: (facts: ProbeFacts, findings: Finding[]) => void; fixWithView: (f: Finding) => Finding}> {
   if (!view) return {addView: () => {}, fixWithView: (f) => f}
   const d = await import('../hostview/describe.js')
   return {

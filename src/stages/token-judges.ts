@@ -13,14 +13,13 @@ export const CLOCK_SKEW_WARN_S = 30
 export const REGISTRY_LEEWAY_S = 60
 
 export interface Judged {
-  facts: Record<string, unknown>
+  facts: TokenFacts
   findings: Finding[]
 }
 
 /** expires_in as a value (seconds; whether the server left it out, then clients assume 60 s) and its problems. */
 export function judgeLifetime(resp: Pick<TokenResponse, 'expiresIn' | 'expiresInRaw' | 'issuedAt' | 'fieldsDiffer'>): Judged {
-  const lifetime: TokenFacts = {expiresIn: resp.expiresInRaw ?? resp.expiresIn, ...(resp.expiresInRaw === undefined ? {expiresInAbsent: true} : {})}
-  const facts: Record<string, unknown> = {...lifetime}
+  const facts: TokenFacts = {expiresIn: resp.expiresInRaw ?? resp.expiresIn, ...(resp.expiresInRaw === undefined ? {expiresInAbsent: true} : {})}
   const findings: Finding[] = []
   if (resp.issuedAt) facts.issuedAt = resp.issuedAt
   if (resp.fieldsDiffer) findings.push({code: 'token.fields-differ', severity: 'warn', message: '"token" and "access_token" differ; the spec says they should be equal (regprobe uses "token", as docker does)'})
@@ -35,7 +34,7 @@ export function judgeLifetime(resp: Pick<TokenResponse, 'expiresIn' | 'expiresIn
  * is the one that judges the token (failure-stories.md §11). Each skew was measured when its own answer arrived.
  */
 export function judgeClocks(dateHeader: string | undefined, nowS: number, registryClockSkewS: number | undefined): Judged & {registryNowS?: number} {
-  const facts: Record<string, unknown> = {}
+  const facts: TokenFacts = {}
   const findings: Finding[] = []
   const issuerSkew = dateHeader ? Math.round(Date.parse(dateHeader) / 1000 - nowS) : Number.NaN
   if (Number.isFinite(issuerSkew)) {
@@ -71,9 +70,10 @@ export interface ClaimsContext {
 /** The JWT's header and claims as facts; audience and time claims judged as the registry will judge them. */
 export function judgeClaims(decoded: DecodedJwt, c: ClaimsContext): Judged {
   const {header, claims} = decoded
-  const facts: Record<string, unknown> = {
+  const facts: TokenFacts = {
+    jwt: true,
     format: `JWT alg=${header.alg ?? '?'}${header.kid ? ' kid' : ''}${header.hasX5c ? ' x5c' : ''}${header.hasJwk ? ' jwk' : ''}`,
-    jwtHeader: {alg: header.alg ?? null, kid: header.kid ?? null, x5c: header.hasX5c, jwk: header.hasJwk} satisfies TokenFacts['jwtHeader'],
+    jwtHeader: {alg: header.alg ?? null, kid: header.kid ?? null, x5c: header.hasX5c, jwk: header.hasJwk},
     claims: {iss: claims.iss, sub: claims.sub, aud: claims.aud, exp: claims.exp, nbf: claims.nbf, iat: claims.iat, jti: claims.jti},
     access: claims.access ?? null,
   }

@@ -5,7 +5,7 @@ import {exchangeToken, type TokenExchange, type TokenGrant} from '../auth/token.
 import type {Credential} from '../credentials/types.js'
 import {describeRedacted, redactSecret} from '../http/redact.js'
 import type {RegistryAddress} from '../reference.js'
-import {ExitCode, type Exchange, type Finding, type Step} from '../trace/types.js'
+import {ExitCode, type Exchange, type Finding, type TokenFacts, type TokenStep} from '../trace/types.js'
 import {dockerStyle, htmlTitle, isHtml, registryErrors, skipped, step, type StageContext} from './context.js'
 import type {TransportFailure} from '../http/failure.js'
 import {judgeAccess, judgeClaims, judgeClocks, judgeLifetime, type Judged} from './token-judges.js'
@@ -54,7 +54,7 @@ function isLoopbackUrl(u: URL): boolean {
   return h === 'localhost' || h === '::1' || /^127\./.test(h)
 }
 
-export async function tokenStage(ctx: StageContext, input: TokenStageInput): Promise<{step: Step; result: TokenStageResult}> {
+export async function tokenStage(ctx: StageContext, input: TokenStageInput): Promise<{step: TokenStep; result: TokenStageResult}> {
   const result: TokenStageResult = {anonymous: !input.credential}
   const early = withoutExchange(ctx, input, result)
   if (early) return {step: early, result}
@@ -92,7 +92,7 @@ export async function tokenStage(ctx: StageContext, input: TokenStageInput): Pro
 }
 
 /** The cases with no token exchange: no challenge, Basic (credentials on every request), an unknown scheme, a registry token, no realm. */
-function withoutExchange(ctx: StageContext, input: TokenStageInput, result: TokenStageResult): Step | undefined {
+function withoutExchange(ctx: StageContext, input: TokenStageInput, result: TokenStageResult): TokenStep | undefined {
   const {challenge: c, credential} = input
   if (!c) return skipped('token', 'skipped: no challenge, so no token is needed')
   if (c.scheme === 'basic') {
@@ -146,9 +146,9 @@ function checkRealm(text: string, input: TokenStageInput): URL | string | Findin
  * No answer from the realm. It is often another host than the registry (auth.docker.io, gitlab.com, an internal name):
  * show its network path per address family, as the probe does for the registry (failure-stories.md §12, §17).
  */
-async function unconnected(ctx: StageContext, failure: TransportFailure, realm: string, exchanges: Exchange[], findings: Finding[]): Promise<Step> {
+async function unconnected(ctx: StageContext, failure: TransportFailure, realm: string, exchanges: Exchange[], findings: Finding[]): Promise<TokenStep> {
   findings.push(transportFinding('token', failure))
-  const facts: Record<string, unknown> = {realm}
+  const facts: TokenFacts = {realm}
   const {networkPathIfUnconnected} = await import('../http/network-path.js')
   const path = await networkPathIfUnconnected(failure, exchanges, new URL(realm).href, 'token', {timeoutMs: ctx.http.timeoutMs, lookup: ctx.lookup})
   if (path) {
@@ -181,14 +181,15 @@ function refusal(r: TokenExchange['results'][number], anonymous: boolean, realm:
   return {code: 'token.server-error', severity: 'error', exitCode: ExitCode.PROTOCOL, message: `the token server answered ${status}: ${said}`}
 }
 
-function analyse(ctx: StageContext, input: TokenStageInput, result: TokenStageResult, exchanges: Exchange[], findings: Finding[], ex: TokenExchange | undefined): Step {
+function analyse(ctx: StageContext, input: TokenStageInput, result: TokenStageResult, exchanges: Exchange[], findings: Finding[], ex: TokenExchange | undefined): TokenStep {
   const token = result.token!
   const nowS = ctx.now() / 1000
-  const facts: Record<string, unknown> = {
+  const facts: TokenFacts = {
     method: ex?.method,
     realm: input.challenge?.realm,
     service: input.challenge?.service,
-    requested: input.login ? '(none: docker login asks for no scope)' : input.scopes,
+    // docker login asks for no scope.
+    requested: input.login ? [] : input.scopes,
     token: describeRedacted(redactSecret(token)),
   }
   if (ex?.response) {
@@ -203,6 +204,7 @@ function analyse(ctx: StageContext, input: TokenStageInput, result: TokenStageRe
   result.decoded = decoded
   if (!decoded) {
     facts.format = 'opaque (not a JWT)'
+    facts.jwt = false
     const hint = describeOpaqueToken(token)
     findings.push({code: 'token.opaque', severity: 'info', message: `the token is not a JWT${hint ? ` (${hint})` : ''}: what it grants can only be judged by using it`})
   } else {
@@ -218,7 +220,7 @@ function analyse(ctx: StageContext, input: TokenStageInput, result: TokenStageRe
   return step('token', summary, facts, exchanges, findings)
 }
 
-function merge(facts: Record<string, unknown>, findings: Finding[], judged: Judged): void {
+function merge(facts: TokenFacts, findings: Finding[], judged: Judged): void {
   Object.assign(facts, judged.facts)
   findings.push(...judged.findings)
 }

@@ -4,6 +4,8 @@
  * Everything stored here is already redacted (see src/http/redact.ts).
  */
 
+import type {AccessFacts, CatalogFacts, ChallengeFacts, CredentialsFacts, DaemonFacts, DockerErrorFacts, LoginFacts, ProbeFacts, TagsFacts, TokenFacts} from './facts.js'
+
 export const TRACE_SCHEMA = 'regprobe/trace@1' as const
 
 export type StageName =
@@ -70,7 +72,9 @@ export interface CertificateFacts {
   subject: string
   issuer: string
   san: string[]
+  /** @format date-time */
   validFrom: string
+  /** @format date-time */
   validTo: string
   fingerprint256: string
 }
@@ -112,26 +116,6 @@ export interface Exchange {
   error?: { code: string; message: string }
 }
 
-/**
- * Facts of the token step, as values (the renderer formats units): seconds as numbers, flags as booleans, times as
- * ISO 8601 strings. Step.facts stays a record so every stage can add facts; these are the token step's typed ones.
- */
-export interface TokenFacts {
-  method?: string
-  realm?: string
-  service?: string
-  /** Seconds the token lives, from expires_in (60 when the server sent none: see expiresInAbsent). */
-  expiresIn?: number
-  expiresInAbsent?: boolean
-  /** issued_at as the server sent it (RFC 3339). */
-  issuedAt?: string
-  /** Seconds the token server's / registry's Date header is ahead of this machine's clock (negative: behind). */
-  serverClockSkew?: number
-  registryClockSkew?: number
-  /** The JWT header (undefined for an opaque token): the key the registry must trust (alg, kid, x5c or jwk). */
-  jwtHeader?: {alg: string | null; kid: string | null; x5c: boolean; jwk: boolean}
-}
-
 /** A registry's error answer: the OCI `errors[]` as sent (code, message, detail) and the raw body. */
 export interface RegistryErrorAnswer {
   status: number
@@ -140,13 +124,81 @@ export interface RegistryErrorAnswer {
   body?: string
 }
 
-export interface Step {
-  stage: StageName
+export * from './facts.js'
+
+/** What every step has, whatever its stage. */
+export interface StepCommon {
   status: StepStatus
+  /** One line: what the stage found. */
   summary: string
-  facts: Record<string, unknown>
   exchanges: Exchange[]
   findings: Finding[]
+}
+
+export interface ProbeStep extends StepCommon {
+  stage: 'probe'
+  facts: ProbeFacts
+}
+export interface ChallengeStep extends StepCommon {
+  stage: 'challenge'
+  facts: ChallengeFacts
+}
+export interface CredentialsStep extends StepCommon {
+  stage: 'credentials'
+  facts: CredentialsFacts
+}
+export interface TokenStep extends StepCommon {
+  stage: 'token'
+  facts: TokenFacts
+}
+export interface LoginStep extends StepCommon {
+  stage: 'login'
+  facts: LoginFacts
+}
+export interface AccessStep extends StepCommon {
+  stage: 'access'
+  facts: AccessFacts
+}
+export interface CatalogStep extends StepCommon {
+  stage: 'catalog'
+  facts: CatalogFacts
+}
+export interface TagsStep extends StepCommon {
+  stage: 'tags'
+  facts: TagsFacts
+}
+export interface DaemonStep extends StepCommon {
+  stage: 'daemon'
+  facts: DaemonFacts
+}
+export interface DockerErrorStep extends StepCommon {
+  stage: 'docker-error'
+  facts: DockerErrorFacts
+}
+
+/** One stage's result; `stage` tells which facts it carries (a skipped step carries `{}`). */
+export type Step = ProbeStep | ChallengeStep | CredentialsStep | TokenStep | LoginStep | AccessStep | CatalogStep | TagsStep | DaemonStep | DockerErrorStep
+
+/** The facts type of each stage (for builders and readers; not part of the --json shape). */
+export interface StageFacts {
+  probe: ProbeFacts
+  challenge: ChallengeFacts
+  credentials: CredentialsFacts
+  token: TokenFacts
+  login: LoginFacts
+  access: AccessFacts
+  catalog: CatalogFacts
+  tags: TagsFacts
+  daemon: DaemonFacts
+  'docker-error': DockerErrorFacts
+}
+
+/** The step type of one stage. */
+export type StepOf<S extends StageName> = Extract<Step, {stage: S}>
+
+/** The first step of a stage, typed: `stepOf(trace.steps, 'probe')?.facts.status`. */
+export function stepOf<S extends StageName>(steps: readonly Step[], stage: S): StepOf<S> | undefined {
+  return steps.find((s): s is StepOf<S> => s.stage === stage)
 }
 
 export interface Verdict {
@@ -163,6 +215,7 @@ export interface Trace {
   version: string
   command: string
   target: string
+  /** @format date-time */
   startedAt: string
   durationMs: number
   steps: Step[]

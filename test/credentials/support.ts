@@ -4,6 +4,7 @@ import {tmpdir} from 'node:os'
 import {delimiter, dirname, join} from 'node:path'
 import {fileURLToPath} from 'node:url'
 import type {RegistryKeyInfo} from '../../src/credentials/types.js'
+import {toolPath} from '../helpers/cli.js'
 
 /** Tests run from dist/test/credentials; fixtures and the helper script stay in the source tree. */
 export const REPO_ROOT = fileURLToPath(new URL('../../../', import.meta.url))
@@ -42,7 +43,7 @@ export async function sandbox(): Promise<Sandbox> {
   const helperStore = join(dir, 'helper-store.json')
   const helperLog = join(dir, 'helper-log.jsonl')
   const env: NodeJS.ProcessEnv = {
-    PATH: [HELPERS_DIR, dirname(process.execPath)].join(delimiter),
+    PATH: [HELPERS_DIR, toolPath()].join(delimiter),
     HOME: home,
     XDG_RUNTIME_DIR: runtimeDir,
     XDG_CONFIG_HOME: configHome,

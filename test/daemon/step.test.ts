@@ -25,7 +25,7 @@ describe('daemonStep', () => {
     assert.deepEqual(s.facts.insecureRegistryCIDRs, ['127.0.0.0/8'])
     assert.deepEqual(s.facts.mirrors, ['https://m.corp/'])
     assert.equal(s.facts.httpsProxy, 'http://p:3128')
-    assert.deepEqual((s.facts.registries as Array<{name: string}>).map((r) => r.name), ['docker.io', 'r.corp:5000'])
+    assert.deepEqual(s.facts.registries!.map((r) => r.name), ['docker.io', 'r.corp:5000'])
     assert.equal(s.summary, 'Docker daemon 20.10.24+dfsg1; insecure: r.corp:5000, 127.0.0.0/8; mirrors: https://m.corp/; proxy http://p:3128')
     assert.deepEqual(s.exchanges, [])
   })

@@ -37,7 +37,7 @@ describe('probe over real loopback sockets', () => {
         const probe = parseJsonOut(r).steps[0]
         assert.equal(probe.findings[0].code, 'probe.refused')
         // The network path, one family at a time: 127.0.0.1 has no IPv6 address, and its IPv4 connect is refused.
-        assert.deepEqual(probe.facts.network, {host: `127.0.0.1:${port}`, ipv4: '127.0.0.1 → ECONNREFUSED', ipv6: 'no address'})
+        assert.deepEqual(probe.facts.network, {host: `127.0.0.1:${port}`, ipv4: '127.0.0.1 → ECONNREFUSED', ipv6: 'no address', families: {ipv4: {addresses: ['127.0.0.1'], connects: false, error: 'ECONNREFUSED'}, ipv6: {addresses: []}}})
       } else {
         assert.match(r.stdout, /connection refused/)
         assert.match(r.stdout, new RegExp(`network: +127\\.0\\.0\\.1:${port}: IPv4 127\\.0\\.0\\.1 → ECONNREFUSED; IPv6 no address`))
@@ -132,8 +132,10 @@ describe('probe over real loopback sockets', () => {
     assert.equal(dial.message, `docker's daemon dialled [::1]:${plain.port} over IPv6 and got "cannot assign requested address"; from here that address fails too (ECONNREFUSED), while regprobe's own requests went to 127.0.0.1 over IPv4`)
     const mapped = t.verdict.causes.find((c: {code: string}) => c.code.startsWith('docker-error.') && c.code !== 'docker-error.dial')
     assert.match(mapped.message, /network stage: the daemon's host has no address to connect from in that family/)
-    assert.deepEqual(t.steps[0].facts.network, {host: `127.0.0.1:${plain.port}`, ipv4: t.steps[0].facts.network.ipv4, ipv6: 'no address'})
-    assert.match(t.steps[0].facts.network.ipv4, /^127\.0\.0\.1 → connects \(\d+ ms\)$/)
+    const network = t.steps[0].facts.network
+    assert.deepEqual(network, {host: `127.0.0.1:${plain.port}`, ipv4: network.ipv4, ipv6: 'no address', families: {ipv4: {addresses: ['127.0.0.1'], connects: true, connectMs: network.families.ipv4.connectMs}, ipv6: {addresses: []}}})
+    assert.match(network.ipv4, /^127\.0\.0\.1 → connects \(\d+ ms\)$/)
+    assert.equal(typeof network.families.ipv4.connectMs, 'number')
   })
 
   it('a realm nobody listens on: the token step is "refused", with the realm host\'s network path', async () => {
@@ -144,7 +146,7 @@ describe('probe over real loopback sockets', () => {
       assert.equal(r.code, 3, r.stdout + r.stderr)
       const token = parseJsonOut(r).steps.find((s: {stage: string}) => s.stage === 'token')
       assert.equal(token.findings[0].code, 'token.refused')
-      assert.deepEqual(token.facts.network, {host: `127.0.0.1:${port}`, ipv4: '127.0.0.1 → ECONNREFUSED', ipv6: 'no address'})
+      assert.deepEqual(token.facts.network, {host: `127.0.0.1:${port}`, ipv4: '127.0.0.1 → ECONNREFUSED', ipv6: 'no address', families: {ipv4: {addresses: ['127.0.0.1'], connects: false, error: 'ECONNREFUSED'}, ipv6: {addresses: []}}})
     } finally {
       await registry.close()
     }

@@ -4,6 +4,7 @@ import nock from 'nock'
 import {HttpClient} from '../../src/http/client.js'
 import {probeFlow} from '../../src/flows/probe.js'
 import {challengeFlow} from '../../src/flows/challenge.js'
+import {stepOf} from '../../src/trace/types.js'
 import {loadWire, mountRequest, resetNock, setupNock} from '../helpers/wire.js'
 
 const client = () => new HttpClient({timeoutMs: 2000})
@@ -27,7 +28,7 @@ describe('probe against real registries\' wire shapes (nock fixtures)', () => {
       const trace = await probeFlow(client(), c.target)
       scope.done()
       assert.equal(trace.verdict.code, 0, trace.verdict.headline)
-      const facts = trace.steps[0]!.facts
+      const facts = stepOf(trace.steps, 'probe')!.facts
       assert.equal(facts.auth, c.auth)
       if (c.realm) assert.equal(facts.realm, c.realm)
       if (c.service) assert.equal(facts.service, c.service)
@@ -39,7 +40,7 @@ describe('probe against real registries\' wire shapes (nock fixtures)', () => {
     nock('https://open.example').get('/v2/').reply(200, '{}', {'Content-Type': 'application/json', 'Docker-Distribution-Api-Version': 'registry/2.0'})
     const trace = await probeFlow(client(), 'open.example')
     assert.equal(trace.verdict.code, 0)
-    assert.equal(trace.steps[0]!.facts.auth, 'none')
+    assert.equal(stepOf(trace.steps, 'probe')!.facts.auth, 'none')
     // No challenge is what an open registry sends: nothing to warn about.
     assert.deepEqual(trace.steps[0]!.findings.map((f) => f.code), [])
   })
@@ -92,7 +93,7 @@ describe('challenge: the resource scope, per registry', () => {
     const trace = await challengeFlow(client(), 'redis:5.0.9', ['pull'])
     s1.done()
     s2.done()
-    const step = trace.steps[1]!
+    const step = stepOf(trace.steps, 'challenge')!
     assert.deepEqual(step.facts.scopes, ['repository:library/redis:pull'])
     assert.equal(step.facts.tokenUrl, 'https://auth.docker.io/token?scope=repository%3Alibrary%2Fredis%3Apull&service=registry.docker.io')
     assert.ok(step.findings.some((f) => f.code === 'challenge.realm-other-host'))
@@ -104,7 +105,7 @@ describe('challenge: the resource scope, per registry', () => {
     mountRequest(fx.requests[0]!)
     mountRequest(fx.requests[1]!, {method: 'HEAD'})
     const trace = await challengeFlow(client(), 'ghcr.io/acme/app:1.0.0', ['pull'])
-    const step = trace.steps[1]!
+    const step = stepOf(trace.steps, 'challenge')!
     assert.deepEqual(step.facts.scopes, ['repository:acme/app:pull'])
     assert.ok(step.findings.some((f) => f.code === 'challenge.ping-scope-ignored'))
   })
@@ -116,7 +117,7 @@ describe('challenge: the resource scope, per registry', () => {
     const post = mountRequest(fx.requests[0]!)
     const trace = await challengeFlow(client(), 'registry.local:5000/alice/app', ['pull', 'push'])
     post.done()
-    assert.deepEqual(trace.steps[1]!.facts.scopes, ['repository:alice/app:pull,push'])
+    assert.deepEqual(stepOf(trace.steps, 'challenge')!.facts.scopes, ['repository:alice/app:pull,push'])
   })
 
   it('a realm on plain HTTP on another host is flagged with the host that receives the password', async () => {

@@ -8,7 +8,7 @@ import {HttpClient} from '../../src/http/client.js'
 import {tokenFlow} from '../../src/flows/token.js'
 import {doctorFlow} from '../../src/flows/doctor.js'
 import type {CredentialInput} from '../../src/flows/credentials.js'
-import type {Trace} from '../../src/trace/types.js'
+import {stepOf, type StageName, type Trace} from '../../src/trace/types.js'
 import {loadWire, mountRequest, resetNock, setupNock} from '../helpers/wire.js'
 
 /** The fixtures' tokens were issued around this instant (iat 1760000000): judge them then, not today. */
@@ -17,7 +17,7 @@ const home = mkdtempSync(join(tmpdir(), 'regprobe-token-'))
 /** Hermetic credentials: never this machine's ~/.docker or auth.json. */
 const creds = (extra: Partial<CredentialInput> = {}): CredentialInput => ({env: {}, homeDir: home, dockerConfigDir: join(home, 'none'), ...extra})
 const codes = (t: Trace) => t.steps.flatMap((s) => s.findings.map((f) => f.code))
-const stage = (t: Trace, name: string) => t.steps.find((s) => s.stage === name)!
+const stage = <S extends StageName>(t: Trace, name: S) => stepOf(t.steps, name)!
 
 function hubPing() {
   return mountRequest(loadWire('dockerhub-anonymous-pull').requests[0]!)
@@ -201,7 +201,8 @@ describe('token and doctor flows against registry fixtures', () => {
     mountRequest(fx.requests[0]!, {method: 'HEAD'})
     const trace = await doctorFlow(new HttpClient(), 'alpine', ['pull'], {credentials: creds(), now: FIXTURE_NOW})
     assert.equal(trace.verdict.code, 9)
-    assert.deepEqual(stage(trace, 'access').facts.rateLimit, {'ratelimit-limit': '100;w=21600', 'ratelimit-remaining': '0;w=21600', 'docker-ratelimit-source': '203.0.113.7'})
+    // The headers as sent, and their numbers as values: 100 pulls per 21600 s, none left.
+    assert.deepEqual(stage(trace, 'access').facts.rateLimit, {'ratelimit-limit': '100;w=21600', 'ratelimit-remaining': '0;w=21600', 'docker-ratelimit-source': '203.0.113.7', limit: 100, windowS: 21600, remaining: 0})
     // In words: the window, what is left, what it is counted against, and that this pull was anonymous.
     assert.match(trace.verdict.causes[0]!.message, /; 100 pulls per 6 h, 0 left, counted against 203\.0\.113\.7 \(an IP address: anonymous pulls share the limit with every machine behind it\); this request was anonymous$/)
     assert.match(trace.verdict.fixes[0]!, /^Wait for the window to reset, or authenticate: an account gets its own, higher limit/)

@@ -5,7 +5,7 @@ import {tmpdir} from 'node:os'
 import {join} from 'node:path'
 import {after, before, describe, it} from 'node:test'
 import {startSandbox, type Sandbox} from '../../src/sandbox/index.js'
-import {REPO_ROOT, runCli, type CliResult} from '../helpers/cli.js'
+import {REPO_ROOT, runCli, toolPath, type CliResult} from '../helpers/cli.js'
 import {assertClean} from './support.js'
 
 const BIN = join(REPO_ROOT, 'bin', 'run.js')
@@ -13,7 +13,7 @@ const BIN = join(REPO_ROOT, 'bin', 'run.js')
 /** A shell pipeline around the CLI (unshare, `yes |`): what runCli cannot express. Killed after `timeoutMs`. */
 function runShell(script: string, args: string[], timeoutMs = 20_000): Promise<CliResult> {
   const start = performance.now()
-  const env = {PATH: process.env.PATH, HOME: process.env.HOME, NO_COLOR: '1'}
+  const env = {PATH: toolPath(['sh', 'yes', 'head', 'tr', 'unshare', 'mount']), HOME: process.env.HOME, NO_COLOR: '1'}
   return new Promise((resolve) => {
     execFile('sh', ['-c', script, process.execPath, BIN, ...args], {env, timeout: timeoutMs, killSignal: 'SIGKILL'}, (err, stdout, stderr) => {
       const code = err ? (typeof err.code === 'number' ? err.code : null) : 0

@@ -107,6 +107,10 @@ describe('a certificate signed by a TLS-inspecting proxy\'s CA', () => {
     assert.equal(r.code, 4, r.stdout + r.stderr)
     const probe = parseJsonOut(r).steps[0]
     assert.equal(probe.facts.presented, 'CN=Zscaler Root ← CN=Zscaler Root CA (1 certificate sent)')
+    // The same chain as values: the certificates, the CA to trust, the vendor; validTo an ISO 8601 date.
+    const chain = probe.facts.presentedChain
+    assert.deepEqual([chain.certificates.map((c: {subject: string}) => c.subject), chain.anchor, chain.interceptor], [['CN=Zscaler Root'], 'CN=Zscaler Root CA', 'Zscaler'])
+    assert.equal(new Date(chain.certificates[0].validTo).toISOString(), chain.certificates[0].validTo)
     const f = probe.findings.find((x: {code: string}) => x.code === 'probe.tls.intercepted')
     assert.equal(f.severity, 'warn')
     assert.match(f.message, /signed by CN=Zscaler Root CA: a TLS-intercepting proxy \(Zscaler\) sits between this machine and the registry/)

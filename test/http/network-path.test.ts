@@ -35,8 +35,12 @@ describe('checkNetworkPath: each address family on its own', () => {
     assert.equal(f!.code, 'probe.ipv6-broken')
     assert.match(f!.message, new RegExp(`^dual\\.test:${v4.port} has IPv6 addresses \\(AAAA\\) but IPv6 does not connect from here \\(ECONNREFUSED to \\[::1\\]\\); IPv4 connects$`))
     assert.match(f!.fix!, /cannot assign requested address/)
-    assert.deepEqual(Object.keys(networkPathFacts(path)), ['host', 'ipv4', 'ipv6'])
+    assert.deepEqual(Object.keys(networkPathFacts(path)), ['host', 'ipv4', 'ipv6', 'families'])
     assert.match(networkPathFacts(path).ipv6 as string, /^::1 → ECONNREFUSED$/)
+    // The same as values: a boolean per family, the connect time in ms, the error code.
+    const {ipv4, ipv6} = networkPathFacts(path).families!
+    assert.deepEqual(ipv6, {addresses: ['::1'], connects: false, error: 'ECONNREFUSED'})
+    assert.deepEqual([ipv4.addresses, ipv4.connects, typeof ipv4.connectMs], [['127.0.0.1'], true, 'number'])
   })
 
   it('the reverse, IPv4 broken and IPv6 working: ipv4-broken', async () => {
@@ -50,6 +54,7 @@ describe('checkNetworkPath: each address family on its own', () => {
     assert.deepEqual(path.ipv4.addresses, [])
     assert.deepEqual(networkPathFindings(path, 'probe').map((f) => f.code), ['probe.ipv6-only-unreachable'])
     assert.equal(networkPathFacts(path).ipv4, 'no address')
+    assert.deepEqual(networkPathFacts(path).families?.ipv4, {addresses: []})
   })
 
   it('both families working, or both failing, is no dual-stack finding (the transport error says enough)', async () => {

@@ -158,6 +158,21 @@ describe('scenarios: the verdict names the root cause', () => {
       assert.match(o.firstFix!, /credsStore/)
       assert.doesNotMatch(o.firstFix!, /^Log in again/i)
     })
+    it('docker\'s default store fails (no D-Bus): docker pull goes anonymous, so the anonymous refusal is explained by the store first', async () => {
+      const dir = join(work, 'default-store')
+      const bin = join(work, 'default-store-bin')
+      mkdirSync(dir, {recursive: true})
+      mkdirSync(bin, {recursive: true})
+      // A stand-in for Debian's docker-credential-secretservice on a headless machine: the text the real one printed
+      // here (test/credentials/default-store-docker.test.ts runs the real helper where it is installed).
+      const helper = join(bin, 'docker-credential-secretservice')
+      writeFileSync(helper, '#!/bin/sh\necho "Cannot autolaunch D-Bus without X11 \\$DISPLAY"\nexit 1\n', {mode: 0o755})
+      const o = await doctor([`${reg.host}/team/app:v1.0`], {env: {...env, DOCKER_CONFIG: dir, PATH: bin}})
+      assert.equal(o.code, 6, explain(o))
+      assert.equal(o.firstCause, 'credentials.default-store.failed', explain(o))
+      assert.match(o.firstMessage!, /anonymous/)
+      assert.match(o.firstFix!, /keyring|auths/)
+    })
   })
 
   it('the human verdict shows the first cause and fix, keeps a --docker-error explanation, and counts the rest', async () => {

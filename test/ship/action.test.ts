@@ -5,7 +5,7 @@ import {tmpdir} from 'node:os'
 import {join} from 'node:path'
 import {after, before, describe, test} from 'node:test'
 import {startSandbox, type Sandbox} from '../../src/sandbox/index.js'
-import {REPO_ROOT} from '../helpers/cli.js'
+import {REPO_ROOT, toolPath} from '../helpers/cli.js'
 import {parseYaml, YamlError, type YamlValue} from './mini-yaml.js'
 
 type Obj = {[key: string]: YamlValue}
@@ -99,7 +99,8 @@ async function runAction(given: Record<string, string>, extraEnv: Record<string,
     let code: number | null = 0
     for (const s of steps) {
       if (!('run' in s)) continue
-      const env: NodeJS.ProcessEnv = {PATH: process.env.PATH, HOME: dir, NO_COLOR: '1', GITHUB_ACTIONS: 'true', GITHUB_OUTPUT: outputFile, RUNNER_TEMP: dir, ...extraEnv}
+      // PATH: node and the tools the step uses, not the machine's PATH (its credential helpers: test/helpers/cli.ts toolPath).
+      const env: NodeJS.ProcessEnv = {PATH: toolPath(['bash', 'tee', 'tail', 'grep', 'rm']), HOME: dir, NO_COLOR: '1', GITHUB_ACTIONS: 'true', GITHUB_OUTPUT: outputFile, RUNNER_TEMP: dir, ...extraEnv}
       for (const [k, v] of Object.entries((s.env ?? {}) as Obj)) {
         const m = /^\$\{\{ (?:inputs\.([\w-]+)|(github\.action_path)) \}\}$/.exec(String(v))!
         env[k] = m[2] ? REPO_ROOT : values[m[1]!]

@@ -5,16 +5,16 @@ import {tmpdir} from 'node:os'
 import {join} from 'node:path'
 import {after, before, describe, it} from 'node:test'
 import {promisify} from 'node:util'
-import {Ajv} from 'ajv'
 import {startSandbox, type Sandbox} from '../../src/sandbox/index.js'
+import {stepOf, type Trace} from '../../src/trace/types.js'
 import {REPO_ROOT, runCli} from '../helpers/cli.js'
+import {isIsoDateTime, traceValidator} from '../helpers/trace-schema.js'
 
 /**
  * The shipped JSON Schema of `--json` (schema/trace.schema.json, generated from src/trace/types.ts) is current, and
  * every command's `--json` output, run through the CLI against the sandbox, validates against it.
  */
-const schema = JSON.parse(readFileSync(join(REPO_ROOT, 'schema', 'trace.schema.json'), 'utf8'))
-const validate = new Ajv({allErrors: true, strict: false}).compile(schema)
+const validate = traceValidator()
 
 function assertTrace(doc: unknown, what: string): void {
   const ok = validate(doc)
@@ -63,13 +63,44 @@ describe('the --json schema', () => {
       {name: 'doctor', args: (h) => ['doctor', `${h}/library/hello`]},
       {name: 'doctor (not found)', args: (h) => ['doctor', `${h}/library/hello:nope`]},
       {name: 'doctor --push (denied)', args: (h) => ['doctor', `${h}/library/hello`, '--push', '-u', 'bob', '--password-stdin'], stdin: 'builder'},
+      {name: 'doctor --docker-error', args: (h) => ['doctor', `${h}/library/hello`, '--docker-error', 'Error response from daemon: manifest for x not found: manifest unknown: manifest unknown']},
       {name: 'creds', args: (h) => ['creds', h]},
       {name: 'daemon (none running)', args: () => ['daemon']},
     ]
+    const docs = new Map<string, Trace>()
     for (const c of runs) {
       it(c.name, async () => {
         const r = await runCli([...c.args(sb.registryHost), '--json'], {stdin: c.stdin, env})
-        assertTrace(JSON.parse(r.stdout), `${c.name} (exit ${r.code})`)
+        const doc = JSON.parse(r.stdout) as Trace
+        assertTrace(doc, `${c.name} (exit ${r.code})`)
+        docs.set(c.name, doc)
+      })
+    }
+    // The facts are values, not display text: numbers of seconds, booleans, ISO 8601 dates (read from the runs above).
+    const values: Array<{run: string; fact: string; read: (t: Trace) => unknown; is: (v: unknown) => boolean}> = [
+      {run: 'token', fact: 'token.expiresIn is a number of seconds', read: (t) => stepOf(t.steps, 'token')?.facts.expiresIn, is: (v) => typeof v === 'number' && v > 0},
+      {run: 'token', fact: 'token.registryClockSkew is a number of seconds', read: (t) => stepOf(t.steps, 'token')?.facts.registryClockSkew, is: (v) => typeof v === 'number' && Math.abs(v) <= 5},
+      {run: 'token', fact: 'token.jwt is a boolean', read: (t) => stepOf(t.steps, 'token')?.facts.jwt, is: (v) => v === true},
+      {run: 'token', fact: 'token.claims.exp is seconds since the epoch', read: (t) => stepOf(t.steps, 'token')?.facts.claims?.exp, is: (v) => typeof v === 'number' && Math.abs(v - Date.now() / 1000) < 86_400},
+      {run: 'token', fact: 'token.jwtHeader.x5c is a boolean', read: (t) => stepOf(t.steps, 'token')?.facts.jwtHeader?.x5c, is: (v) => typeof v === 'boolean'},
+      {run: 'probe', fact: 'probe.status is a number', read: (t) => stepOf(t.steps, 'probe')?.facts.status, is: (v) => v === 401 || v === 200},
+      {run: 'probe', fact: 'probe.clockSkew is a number of seconds', read: (t) => stepOf(t.steps, 'probe')?.facts.clockSkew, is: (v) => typeof v === 'number' && Math.abs(v) <= 5},
+      {run: 'probe', fact: 'startedAt is an ISO 8601 date', read: (t) => t.startedAt, is: (v) => typeof v === 'string' && isIsoDateTime(v)},
+      {run: 'login', fact: 'login.identityToken is the refresh token, redacted', read: (t) => stepOf(t.steps, 'login')?.facts.identityToken, is: (v) => typeof v === 'string' && /^<redacted opaque \d+ chars hmac:[0-9a-f]{8}>$/.test(v)},
+      {run: 'login', fact: 'login.dockerStores is a value', read: (t) => stepOf(t.steps, 'login')?.facts.dockerStores, is: (v) => v === 'identity-token'},
+      {run: 'login', fact: 'token.requested is an empty list for a login', read: (t) => stepOf(t.steps, 'token')?.facts.requested, is: (v) => Array.isArray(v) && v.length === 0},
+      {run: 'doctor', fact: 'challenge.derived is a boolean', read: (t) => stepOf(t.steps, 'challenge')?.facts.derived, is: (v) => v === true},
+      {run: 'doctor', fact: 'access.results[].ok is a boolean', read: (t) => stepOf(t.steps, 'access')?.facts.results?.[0]?.ok, is: (v) => v === true},
+      {run: 'doctor --push (denied)', fact: 'access.results: the refused push as a boolean and a status number', read: (t) => stepOf(t.steps, 'access')?.facts.results?.find((x) => x.action === 'push'), is: (v) => (v as {ok?: unknown})?.ok === false && typeof (v as {status?: unknown}).status === 'number'},
+      {run: 'doctor --docker-error', fact: 'docker-error.reproduced is a boolean, mapped a value', read: (t) => stepOf(t.steps, 'docker-error')?.facts, is: (v) => typeof (v as {reproduced?: unknown})?.reproduced === 'boolean' && typeof (v as {mapped?: {code?: unknown}}).mapped?.code === 'string'},
+      {run: 'catalog', fact: 'catalog.count is a number, complete a boolean', read: (t) => [stepOf(t.steps, 'catalog')?.facts.count, stepOf(t.steps, 'catalog')?.facts.complete], is: (v) => Array.isArray(v) && typeof v[0] === 'number' && typeof v[1] === 'boolean'},
+    ]
+    for (const c of values) {
+      it(`${c.run}: ${c.fact}`, () => {
+        const doc = docs.get(c.run)
+        assert.ok(doc, `the ${c.run} run above produced no trace`)
+        const v = c.read(doc)
+        assert.ok(c.is(v), `${c.fact}: got ${JSON.stringify(v)}`)
       })
     }
     it('compare: each registry\'s trace', async () => {
