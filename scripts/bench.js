@@ -3,8 +3,9 @@
 // connections per doctor, and peak memory — from one run on this machine. Budgets (issue 10) are reported, not
 // enforced: tests never time anything.
 import {spawn} from 'node:child_process'
-import {readFileSync, writeFileSync} from 'node:fs'
-import {loadavg} from 'node:os'
+import {mkdtempSync, readFileSync, rmSync, writeFileSync} from 'node:fs'
+import {loadavg, tmpdir} from 'node:os'
+import {join} from 'node:path'
 import {fileURLToPath} from 'node:url'
 
 const RUNS = Number(process.env.BENCH_RUNS ?? 15)
@@ -14,11 +15,18 @@ const dist = (p) => new URL(`../dist/${p}`, import.meta.url).href
 
 const BUDGETS = {version: 1.3, doctor: 2.2, rssMiB: 90, requests: 3}
 
+// Every run gets a docker config of its own with one auths entry (another registry), as a user who has logged in
+// somewhere has. With no config, docker (and regprobe, judging as docker) uses the default credential store when its
+// helper is on PATH: docker-credential-secretservice on this machine, +60 ms and a warning, which times the machine.
+const dockerConfig = mkdtempSync(join(tmpdir(), 'regprobe-bench-'))
+writeFileSync(join(dockerConfig, 'config.json'), `${JSON.stringify({auths: {'registry.example.com': {}}})}\n`)
+const childEnv = {...process.env, NO_COLOR: '1', DOCKER_CONFIG: dockerConfig}
+
 /** Wall time and peak RSS of one child process; RSS from /proc via `ps` is racy, so ask the kernel at exit. */
 function once(cmd, args, env = {}) {
   return new Promise((resolve, reject) => {
     const start = performance.now()
-    const child = spawn(cmd, args, {stdio: ['ignore', 'pipe', 'pipe'], env: {...process.env, NO_COLOR: '1', ...env}})
+    const child = spawn(cmd, args, {stdio: ['ignore', 'pipe', 'pipe'], env: {...childEnv, ...env}})
     let out = ''
     child.stdout.on('data', (d) => (out += d))
     child.stderr.on('data', () => {})
@@ -46,7 +54,7 @@ async function medians(cases) {
 function peakRssMiB(args) {
   const hook = 'data:text/javascript,process.on("exit",()=>process.stderr.write("\\nRSS_KB="+process.resourceUsage().maxRSS+"\\n"))'
   return new Promise((resolve) => {
-    const child = spawn(process.execPath, ['--import', hook, BIN, ...args], {stdio: ['ignore', 'ignore', 'pipe']})
+    const child = spawn(process.execPath, ['--import', hook, BIN, ...args], {stdio: ['ignore', 'ignore', 'pipe'], env: childEnv})
     let err = ''
     child.stderr.on('data', (d) => (err += d))
     child.on('exit', () => {
@@ -184,7 +192,8 @@ try {
 }
 
 console.log(`regprobe benchmark: median of ${RUNS} runs each (after ${WARMUP} warm-up), round-robin, node ${process.version}, ${process.platform}-${process.arch}`)
-console.log(`load average (1, 5, 15 min) before: ${loadBefore}; after: ${load()}\n`)
+console.log(`load average (1, 5, 15 min) before: ${loadBefore}; after: ${load()}`)
+console.log(`every run: DOCKER_CONFIG=${dockerConfig} (config.json with one auths entry, so no default credential store)\n`)
 for (const [label, ms, ratio] of rows) console.log(`${label.padEnd(44)} ${Number.isNaN(ms) ? '' : fmt(ms)}  ${Number.isNaN(ratio) ? '' : `${ratio.toFixed(2)}×`}`)
 console.log(`\ndoctor (sandbox) requests: ${shape.requests}; new connections per host: ${JSON.stringify(shape.newConnectionsPerHost)}; exit ${shape.code}`)
 console.log(`doctor (sandbox, HTTPS, --ca-cert) requests: ${tlsShape.requests}; new connections per host: ${JSON.stringify(tlsShape.newConnectionsPerHost)}; exit ${tlsShape.code}`)
@@ -199,4 +208,5 @@ console.log(`\nbudgets: --version ≤ ${BUDGETS.version}× (${verdict(versionRat
   `doctor with a private CA ≤ ${BUDGETS.doctor}× (${verdict(tlsRatio <= BUDGETS.doctor)}), ` +
   `${BUDGETS.requests} requests (${verdict(shape.requests === BUDGETS.requests && tlsShape.requests === BUDGETS.requests)}), one connection per host (${verdict(onePerHost(shape) && onePerHost(tlsShape))}), ` +
   `RSS < ${BUDGETS.rssMiB} MiB (${verdict(rss < BUDGETS.rssMiB && tlsRss < BUDGETS.rssMiB)})`)
+rmSync(dockerConfig, {recursive: true, force: true})
 process.exit(0)
