@@ -1,8 +1,11 @@
-import {request, type IncomingHttpHeaders} from 'node:http'
+import type {IncomingHttpHeaders} from 'node:http'
 import {RegprobeError} from '../errors.js'
 import {ExitCode} from '../trace/types.js'
 import {daemonConnectError} from './connect-error.js'
 import type {DaemonEndpoint} from './endpoint.js'
+
+// Not an ES import: on Node 22 and 24 the ES facade of node:http loads Node's bundled undici (src/http/transport.ts).
+const {request} = process.getBuiltinModule('node:http')
 
 /**
  * The edge that talks to the Engine API: node:http, the same stack as the registry transport, over the unix socket
