@@ -1,5 +1,5 @@
-import {resolveCredentials} from '../credentials/index.js'
-import {credentialsStep} from '../credentials/index.js'
+import {resolveCredentials} from '../credentials/resolve.js'
+import {credentialsStep} from '../credentials/step.js'
 import type {PullSecret} from '../credentials/pull-secret.js'
 import type {Credential} from '../credentials/types.js'
 import type {SecretBox} from '../http/redact.js'
