@@ -30,6 +30,8 @@ const BRIEF_FACTS: Partial<Record<Step['stage'], string[]>> = {
   access: ['digest', 'rateLimit', 'uploadCancelled'],
   catalog: ['count', 'complete'],
   tags: ['count', 'complete'],
+  // The summary already names the stage docker's error belongs to; -v shows the mapping's code.
+  'docker-error': ['reproduced'],
 }
 /** How many listed names the summary view shows before "… and N more". */
 const MAX_ITEMS_SHOWN = 50

@@ -20,6 +20,8 @@ describe('the human renderer formats fact values', () => {
     {name: 'derived scopes: the sentence behind the boolean', step: {...common, stage: 'challenge', facts: {derived: true}}, shows: /derived: +from the reference and actions, as docker does/},
     {name: 'the daemon\'s /auth request, password never shown', step: {...common, stage: 'daemon', facts: {request: {method: 'POST', path: '/auth', username: 'alice', serveraddress: 'r.example'}}}, shows: /request: +POST \/auth \{username: "alice", password: <redacted>, serveraddress: "r\.example"\}/},
     {name: 'the blob hops as values stay out (blobPath says them)', step: {...common, stage: 'access', facts: {blobPath: 'r (with Authorization) → 200', blobHops: [{host: 'r', authorization: true, status: 200}]}}, shows: /blobPath: +r \(with Authorization\) → 200/, hides: /blobHops/},
+    {name: 'docker\'s error without -v: whether regprobe saw the same (the summary names the stage)', step: {...common, stage: 'docker-error', facts: {mapped: {stage: 'access', code: 'docker.access.denied'}, reproduced: true}}, verbose: false, shows: /reproduced: +true/, hides: /mapped/},
+    {name: 'docker\'s error with -v: the mapping too', step: {...common, stage: 'docker-error', facts: {mapped: {stage: 'access', code: 'docker.access.denied'}, reproduced: true}}, shows: /mapped: +\{"stage":"access","code":"docker\.access\.denied"\}/},
   ]
   for (const c of cases) {
     it(c.name, () => {
