@@ -45,7 +45,7 @@ async function acquire(lock: string, target: string, waitMs: number): Promise<vo
     const holder = await lockHolder(lock)
     if (holder.vanished) continue
     if (holder.gone) {
-      await unlink(lock).catch(() => {})
+      await breakIfUnchanged(lock, holder)
       continue
     }
     if (Date.now() >= deadline) {
@@ -77,24 +77,50 @@ async function tryCreate(lock: string): Promise<boolean> {
   return false
 }
 
-/** `vanished`: released meanwhile; `gone`: the process that holds it no longer runs. */
-async function lockHolder(lock: string): Promise<{pid?: number; gone: boolean; vanished?: boolean}> {
-  let text: string
-  try {
-    text = await readFile(lock, 'utf8')
-  } catch {
-    return {gone: false, vanished: true}
-  }
-  const pid = Number(text.trim())
+interface Holder {
+  pid?: number
+  /** The process that holds it no longer runs (or an unwritten lock is old): it may be broken. */
+  gone: boolean
+  /** Released meanwhile. */
+  vanished?: boolean
+  /** What was read: the lock file's identity and text, so that only this very lock is broken. */
+  seen?: {ino: number; text: string}
+}
+
+export async function lockHolder(lock: string): Promise<Holder> {
+  const seen = await readLock(lock)
+  if (!seen) return {gone: false, vanished: true}
+  const pid = Number(seen.text.trim())
   if (!Number.isInteger(pid) || pid <= 0) {
     // Created but not written yet, or written by something else: only an old one is abandoned.
     const age = await stat(lock).then((s) => Date.now() - s.mtimeMs).catch(() => 0)
-    return {gone: age > 60_000}
+    return {gone: age > 60_000, seen}
   }
   try {
     process.kill(pid, 0)
-    return {pid, gone: false}
+    return {pid, gone: false, seen}
   } catch (err) {
-    return {pid, gone: (err as NodeJS.ErrnoException).code === 'ESRCH'}
+    return {pid, gone: (err as NodeJS.ErrnoException).code === 'ESRCH', seen}
   }
+}
+
+async function readLock(lock: string): Promise<{ino: number; text: string} | undefined> {
+  try {
+    const [st, text] = await Promise.all([stat(lock), readFile(lock, 'utf8')])
+    return {ino: st.ino, text}
+  } catch {
+    return undefined
+  }
+}
+
+/**
+ * Breaks an abandoned lock, but only the one that was judged: a holder that released its lock and exited between
+ * our read and our check looks "gone", and by then another writer may hold a new lock at the same path. Deleting
+ * that one let two writers in at once (one of 20 parallel saves was lost). The file must still be the same (inode
+ * and text, since a freed inode can be reused) right before it is removed.
+ */
+export async function breakIfUnchanged(lock: string, holder: Holder): Promise<void> {
+  const now = await readLock(lock)
+  if (!now || !holder.seen || now.ino !== holder.seen.ino || now.text !== holder.seen.text) return
+  await unlink(lock).catch(() => {})
 }

@@ -1,9 +1,9 @@
 import assert from 'node:assert/strict'
-import {chmod, chown, lstat, mkdir, readFile, readdir, readlink, stat, symlink, writeFile} from 'node:fs/promises'
+import {chmod, chown, lstat, mkdir, readFile, readdir, readlink, stat, symlink, unlink, writeFile} from 'node:fs/promises'
 import {join} from 'node:path'
 import {afterEach, beforeEach, describe, it} from 'node:test'
 import {removeCredentials, saveCredentials} from '../../src/credentials/index.js'
-import {withFileLock} from '../../src/credentials/file-lock.js'
+import {breakIfUnchanged, lockHolder, withFileLock} from '../../src/credentials/file-lock.js'
 import {RegprobeError} from '../../src/errors.js'
 import {EXAMPLE, HUB, sandbox, type Sandbox} from './support.js'
 
@@ -135,6 +135,25 @@ describe('the credential file lock', () => {
     const target = join(sb.dir, 'config.json')
     await writeFile(`${target}.lock`, '2147483646')
     assert.equal(await withFileLock(target, async () => 'ran', 300), 'ran')
+    assert.deepEqual(await readdir(sb.dir).then((l) => l.filter((f) => f.endsWith('.lock'))), [])
+  })
+
+  it('a holder that released its lock and exited is not mistaken for an abandoned lock: the next writer\'s lock stays', async () => {
+    // The race behind a lost entry among 20 parallel `login --save` runs: B reads A's pid, A unlinks its lock and
+    // exits, C takes a new lock, B finds A gone and removed C's lock, so B and C wrote at once.
+    const target = join(sb.dir, 'config.json')
+    const lock = `${target}.lock`
+    await writeFile(lock, '2147483646')
+    const holder = await lockHolder(lock)
+    assert.equal(holder.gone, true)
+    await unlink(lock)
+    await writeFile(lock, String(process.pid))
+    await breakIfUnchanged(lock, holder)
+    assert.equal(await readFile(lock, 'utf8'), String(process.pid), 'the new holder\'s lock was removed')
+    // The lock that was judged abandoned, still unchanged, is removed.
+    await writeFile(lock, '2147483646')
+    const stale = await lockHolder(lock)
+    await breakIfUnchanged(lock, stale)
     assert.deepEqual(await readdir(sb.dir).then((l) => l.filter((f) => f.endsWith('.lock'))), [])
   })
 
