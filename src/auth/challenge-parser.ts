@@ -144,13 +144,28 @@ export class ValueParser extends ChallengeScanner {
   }
 }
 
+/** The realm is one URL: its password is found by the URL parser (any character), else by its place in the text. */
+function realmWithoutPassword(realm: string): string {
+  try {
+    const u = new URL(realm)
+    if (!u.password) return redactUrlUserinfo(realm)
+    u.password = 'REDACTED'
+    return u.href
+  } catch {
+    return redactUrlUserinfo(realm)
+  }
+}
+
 function withConvenienceCopies(c: Challenge): Challenge {
   const p = c.params
   const copy = (key: string): string | undefined => (Object.hasOwn(p, key) ? p[key] : undefined)
   // A realm of user:password@host: the password is dropped here, where the challenge is read, so no output shows it.
-  if (p.realm !== undefined && redactUrlUserinfo(p.realm) !== p.realm) {
-    p.realm = redactUrlUserinfo(p.realm)
-    c.raw = redactUrlUserinfo(c.raw)
+  if (p.realm !== undefined) {
+    const safe = realmWithoutPassword(p.realm)
+    if (safe !== p.realm) {
+      p.realm = safe
+      c.raw = redactUrlUserinfo(c.raw)
+    }
   }
   const realm = copy('realm')
   const service = copy('service')

@@ -1,5 +1,6 @@
 import {BlockList, isIP} from 'node:net'
 import {domainToASCII} from 'node:url'
+import {isLoopbackHost} from '../registry-address.js'
 import {unbracket} from './hosts.js'
 
 /**
@@ -60,11 +61,9 @@ export function normalizeProxyUrl(value: string): string {
   }
 }
 
+/** Go's useProxy: localhost and loopback IPs (net.IP.IsLoopback, so IPv4-mapped ::ffff:127.x too) go direct. */
 export function isLoopback(host: string): boolean {
-  const family = isIP(host)
-  if (family === 4) return host.startsWith('127.')
-  if (family === 6) return new URL(`http://[${host}]/`).hostname === '[::1]'
-  return false
+  return isLoopbackHost(host)
 }
 
 /** The NO_PROXY entry that sends host:port direct, as Go's useProxy decides (loopback aside), or undefined. */

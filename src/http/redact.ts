@@ -57,9 +57,16 @@ export function redactHeaders(headers: Record<string, string>, box: SecretBox): 
  * a URL, wherever the URL sits, never by its value.
  */
 export function redactUrlUserinfo(text: string): string {
-  // The lookbehind starts a scheme only at its first letter: linear on a long run of letters (a hostile header).
   if (!text.includes('@') || !text.includes('://')) return text
-  return text.replace(/(?<![a-z0-9+.-])([a-z][a-z0-9+.-]*:\/\/[^\s/@:"',]*):[^\s/@"',]*@/gi, '$1:REDACTED@')
+  // The authority runs to the first / ? # white space or unescaped quote; its user information to its last @ (as
+  // WHATWG URL reads it), so a password with , ' @ or an escaped quote is covered whole. The lookbehind starts a
+  // scheme only at its first letter, and the character classes are disjoint: linear on a hostile header.
+  return text.replace(/(?<![a-z0-9+.-])([a-z][a-z0-9+.-]*:\/\/)((?:\\.|[^\s/?#"\\])*)/gi, (whole, scheme: string, authority: string) => {
+    const at = authority.lastIndexOf('@')
+    const colon = authority.indexOf(':')
+    if (at === -1 || colon === -1 || colon > at) return whole
+    return `${scheme}${authority.slice(0, colon)}:REDACTED${authority.slice(at)}`
+  })
 }
 
 /** Query keys of a presigned URL whose values grant access (S3, GCS, Azure SAS, CloudFront, Docker Hub's CDN). */

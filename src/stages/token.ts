@@ -127,7 +127,8 @@ function checkRealm(text: string, input: TokenStageInput): URL | string | Findin
   }
   // A realm with user:password@ (its password already dropped when the challenge was read): named, never requested.
   if (realm.username || realm.password) {
-    return {code: 'token.realm-userinfo', severity: 'error', exitCode: ExitCode.PROTOCOL, message: `the realm URL carries credentials (user "${decodeURIComponent(realm.username)}" and a password, shown as REDACTED): regprobe does not send a token request there`, fix: 'Remove the user:password@ from the registry\'s token realm (auth.token.realm): clients send their own credentials, and a password in the challenge is readable by every client.'}
+    const user = realm.username ? `user "${decodedOrAsSent(realm.username)}"${realm.password ? ' and a password, shown as REDACTED' : ''}` : 'a password, shown as REDACTED'
+    return {code: 'token.realm-userinfo', severity: 'error', exitCode: ExitCode.PROTOCOL, message: `the realm URL carries credentials (${user}): regprobe does not send a token request there, although docker would (Go's HTTP client sends them as Basic auth when docker has no credentials of its own)`, fix: 'Remove the user:password@ from the registry\'s token realm (auth.token.realm): clients send their own credentials, and a password in the challenge is readable by every client.'}
   }
   // design.md: never send credentials over plain HTTP to a non-loopback host unless --plain-http was given.
   if (input.credential && realm.protocol === 'http:' && !isLoopbackUrl(realm) && !input.plainHttp) {
@@ -140,6 +141,15 @@ function checkRealm(text: string, input: TokenStageInput): URL | string | Findin
     }
   }
   return realm
+}
+
+/** A URL's percent-encoded user name as text; as sent when it is not valid percent-encoding. */
+function decodedOrAsSent(text: string): string {
+  try {
+    return decodeURIComponent(text)
+  } catch {
+    return text
+  }
 }
 
 /**

@@ -34,6 +34,37 @@ describe('the smaller items of the attack pass', () => {
     assert.equal(parseJsonOut(runs[1]!).verdict.causes[0].code, 'token.realm-userinfo')
   })
 
+  it('a realm password with , \' @ or an escaped quote never shows either; a user name alone or a malformed % is no crash', async () => {
+    // Synthetic challenges, modelled on distribution's: the realm's userinfo as a misconfigured registry would send it.
+    const realms: Array<{realm: string; secret?: string; says: RegExp}> = [
+      {realm: 'http://bob:pa,ss-9f2c@127.0.0.1:9/token', secret: 'ss-9f2c', says: /user "bob" and a password/},
+      {realm: "http://bob:it's-9f2c@127.0.0.1:9/token", secret: "it's-9f2c", says: /user "bob" and a password/},
+      {realm: 'http://bob:p@ss-9f2c@127.0.0.1:9/token', secret: 'ss-9f2c', says: /user "bob" and a password/},
+      {realm: 'http://bob:q\\"uote-9f2c@127.0.0.1:9/token', secret: 'uote-9f2c', says: /user "bob" and a password/},
+      {realm: 'http://bob@127.0.0.1:9/token', says: /user "bob"\)/},
+      {realm: 'http://u%zz:pw-9f2c@127.0.0.1:9/token', secret: 'pw-9f2c', says: /user "u%zz" and a password/},
+    ]
+    const runs = await Promise.all(realms.map(async ({realm}) => {
+      const reg = await serve((req, res) => {
+        res.writeHead(401, {...REGISTRY_HEADERS, 'www-authenticate': `Bearer realm="${realm}",service="x"`})
+        res.end('{"errors":[{"code":"UNAUTHORIZED","message":"authentication required"}]}')
+      })
+      servers.push(reg)
+      return Promise.all([runCli(['doctor', `http://${reg.host}/team/app`, '-v']), runCli(['doctor', `http://${reg.host}/team/app`, '--json'])])
+    }))
+    for (const [i, [human, json]] of runs.entries()) {
+      const {secret, says} = realms[i]!
+      for (const r of [human!, json!]) {
+        assert.equal(r.code, 5, `${realms[i]!.realm}: ${r.stdout}${r.stderr}`)
+        if (secret) assert.ok(!(r.stdout + r.stderr).includes(secret), `${realms[i]!.realm} shows its password:\n${r.stdout}`)
+      }
+      const first = parseJsonOut(json!).verdict.causes[0]
+      assert.equal(first.code, 'token.realm-userinfo')
+      assert.match(first.message, says)
+      if (!secret) assert.doesNotMatch(first.message, /password/)
+    }
+  })
+
   it('catalog --all at the 100-page cap says the cap was hit, not "more exist: --all"', async () => {
     let n = 0
     const reg = await serve((req, res) => {

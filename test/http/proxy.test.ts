@@ -64,6 +64,13 @@ describe('proxyFor: Go\'s UseProxyTests (NO_PROXY forms, loopback)', () => {
       assert.equal(proxyFor(`http://${host}:80/`, {HTTP_PROXY: 'http://proxy.example:3128', NO_PROXY: '*'}).proxyUrl, undefined)
     })
   }
+  it('an IPv4-mapped loopback address goes direct, as Go\'s net.IP.IsLoopback says (::ffff:127.0.0.1)', () => {
+    for (const host of ['[::ffff:127.0.0.1]', '[::ffff:7f00:2]']) {
+      const c = proxyFor(`http://${host}:5000/v2/`, {HTTP_PROXY: 'http://proxy.example:3128'})
+      assert.equal(c.proxyUrl, undefined, host)
+      assert.equal(c.loopback, true, host)
+    }
+  })
   it('an invalid NO_PROXY entry (":1") is ignored, not a crash (TestInvalidNoProxy)', () => {
     assert.equal(proxyFor('http://example.com:80/', {HTTP_PROXY: 'proxy', NO_PROXY: ':1'}).proxyUrl, 'http://proxy')
   })
