@@ -72,9 +72,16 @@ export function isNotFoundMessage(text: string): boolean {
   return text === CREDENTIALS_NOT_FOUND
 }
 
-/** The helper's own words for a failure: stdout per protocol, else stderr; first lines only. */
-export function helperMessage(run: HelperRun): string {
-  const text = (run.stdout.trim() || run.stderr.trim()).replace(/\s+/g, ' ')
+/**
+ * The helper's own words for a failure: stdout per protocol, else stderr; first lines only. A helper may answer a
+ * failed get with the credentials JSON, or echo the store payload it was given: words holding a "Secret" key are not
+ * quoted, and the secrets regprobe sent it (`sent`) are cut by value.
+ */
+export function helperMessage(run: HelperRun, sent: string[] = []): string {
+  const raw = run.stdout.trim() || run.stderr.trim()
+  if (/"secret"\s*:/i.test(raw)) return `it printed ${Buffer.byteLength(raw)} bytes holding a "Secret" (not shown)`
+  let text = raw.replace(/\s+/g, ' ')
+  for (const secret of sent) if (secret) text = text.split(secret).join('<redacted>')
   if (text === '') return run.signal ? `killed by ${run.signal}` : `exit code ${run.exitCode}`
   return text.length > MAX_HELPER_MESSAGE ? `${text.slice(0, MAX_HELPER_MESSAGE)}…` : text
 }

@@ -64,7 +64,7 @@ async function saveLocked(opts: SaveOptions, path: string): Promise<SaveResult> 
     const run = await runHelper(program, 'store', storePayload(file.key, username, password, identityToken), helperOptions(opts))
     if (!run.onPath) throw new RegprobeError(`${program} (from ${file.helperField} in ${file.path}) is not on PATH, so the credentials cannot be stored`, {exitCode: ExitCode.AUTHENTICATION, code: 'credentials.save.helper-missing', hint: `Install ${program}, or remove ${file.helperField} from ${file.path} to store them in the file.`})
     if (run.timedOut || run.exitCode !== 0 || run.spawnError) {
-      throw new RegprobeError(`${program} store failed: ${run.timedOut ? 'it did not answer in time' : run.spawnError ?? helperMessage(run)}`, {exitCode: ExitCode.AUTHENTICATION, code: 'credentials.save.helper-failed'})
+      throw new RegprobeError(`${program} store failed: ${run.timedOut ? 'it did not answer in time' : run.spawnError ?? helperMessage(run, [password ?? '', identityToken ?? ''])}`, {exitCode: ExitCode.AUTHENTICATION, code: 'credentials.save.helper-failed'})
     }
     // docker keeps `{}` under the key so that `docker logout` and tools reading the file know the registry.
     if (!file.podman) {

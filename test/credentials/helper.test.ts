@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict'
 import {after, before, describe, it} from 'node:test'
 import {findOnPath, runHelper} from '../../src/credentials/helper.js'
-import {interpretGet, storePayload, type HelperRun} from '../../src/credentials/helper-protocol.js'
+import {helperMessage, interpretGet, storePayload, type HelperRun} from '../../src/credentials/helper-protocol.js'
 import {sandbox, type Sandbox} from './support.js'
 
 const PROGRAM = 'docker-credential-regprobe-test'
@@ -74,8 +74,14 @@ describe('interpretGet (pure)', () => {
     ['missing Secret is empty', {stdout: '{"ServerURL":"x","Username":"u"}'}, {kind: 'empty'}],
     ['a failure with no output names the exit code', {exitCode: 2}, {kind: 'failed', message: 'exit code 2'}],
     ['spawn error', {spawnError: 'EACCES', exitCode: null}, {kind: 'spawn-error', message: 'EACCES'}],
+    ['a failed get that printed the credentials JSON is not quoted', {exitCode: 1, stdout: '{"ServerURL":"x","Username":"u","Secret":"topsecret-value-123"}'}, {kind: 'failed', message: 'it printed 63 bytes holding a "Secret" (not shown)'}],
+    ['a failure\'s own words are quoted', {exitCode: 1, stdout: 'Cannot autolaunch D-Bus without X11 $DISPLAY'}, {kind: 'failed', message: 'Cannot autolaunch D-Bus without X11 $DISPLAY'}],
   ]
   for (const [name, p, want] of cases) it(name, () => assert.deepEqual(interpretGet(run(p)), want))
+  it('a failed store that echoes the password it was given: the password is cut by value', () => {
+    const said = helperMessage(run({exitCode: 1, stdout: 'could not store alice with s3cretpw-77 in the keyring'}), ['s3cretpw-77', ''])
+    assert.equal(said, 'could not store alice with <redacted> in the keyring')
+  })
   it('store payload carries an identity token as Username "<token>"', () => {
     assert.deepEqual(JSON.parse(storePayload('h', 'alice', undefined, 'tok')), {ServerURL: 'h', Username: '<token>', Secret: 'tok'})
   })
