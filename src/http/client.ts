@@ -145,6 +145,9 @@ export class HttpClient {
     const exchange = this.recordRequest(req, headers, start)
     const choice = proxyFor(req.url, this.env)
     const {proxy, noProxyMatch, proxyUrl} = choice
+    // The proxy's password (HTTPS_PROXY=http://user:pw@host) joins the run's secrets: any error text that quotes the
+    // proxy URL is scrubbed where it is recorded.
+    if (proxyUrl) this.secrets.add(proxyPassword(proxyUrl))
     const route = proxy ? {proxy} : noProxyMatch ? {noProxy: noProxyMatch} : {}
     return new Promise((resolve) => {
       let settled = false
@@ -252,4 +255,12 @@ function lowerKeys(h: Record<string, string>): Record<string, string> {
 
 function round(n: number): number {
   return Math.round(n * 10) / 10
+}
+
+function proxyPassword(url: string): string | undefined {
+  try {
+    return decodeURIComponent(new URL(url).password) || undefined
+  } catch {
+    return undefined
+  }
 }

@@ -46,7 +46,8 @@ export function proxyFor(url: string, env: NodeJS.ProcessEnv): ProxyChoice {
   if (entry) return {noProxyMatch: {entry, from: noProxy.from}}
   if (host === 'localhost' || isLoopback(host)) return {loopback: true}
   const proxyUrl = normalizeProxyUrl(proxy.value)
-  return {proxy: {url: redactProxyUrl(proxyUrl), from: proxy.from}, proxyUrl}
+  // Redacted before it is normalised: Go's retry with http:// in front puts socks5h://u:pw@h's password in a path.
+  return {proxy: {url: normalizeProxyUrl(redactProxyUrl(proxy.value)), from: proxy.from}, proxyUrl}
 }
 
 /** Go's parseProxy: a value that does not parse as an http, https or socks5 URL is tried again with http:// in front. */

@@ -148,7 +148,7 @@ function jsonValue(value: unknown, box: SecretBox, p: JsonPolicy, depth: number,
   }
   if (typeof value !== 'string') return value
   if (p.tokenAnswer && value.length > 0 && !(key && SAFE_TOKEN_ANSWER_KEYS.has(key))) return redactSecret(value)
-  return box.scrub(value, {passwords: p.passwords})
+  return box.scrub(redactUrlUserinfo(value), {passwords: p.passwords})
 }
 
 export function redactForm(body: string, box: SecretBox): string {
@@ -199,7 +199,7 @@ export function recordBody(b: BodyToRecord, box: SecretBox): RecordedBody {
   const secretAnswer = realm && b.tokenAnswerStatus! >= 200 && b.tokenAnswerStatus! < 300 && !box.disabled
   if (b.json !== undefined) body.json = redactJson(b.json, box, {passwords: realm, tokenAnswer: secretAnswer})
   else if (b.text && secretAnswer) body.textPreview = htmlTitleOnly(b.text, b.contentType) ?? describeRedacted(redactSecret(b.text.trim()))
-  else if (b.text) body.textPreview = box.scrub(b.text.slice(0, TEXT_PREVIEW_CHARS), {passwords: realm})
+  else if (b.text) body.textPreview = box.scrub(redactUrlUserinfo(b.text.slice(0, TEXT_PREVIEW_CHARS)), {passwords: realm})
   return body
 }
 

@@ -4,6 +4,7 @@ import {isIP, type Socket} from 'node:net'
 import type {Duplex} from 'node:stream'
 import type tls from 'node:tls'
 import {unbracket} from './hosts.js'
+import {redactProxyUrl} from './proxy.js'
 import {checkServerIdentity, runtimeMissesIpv6Sans} from './tls-identity.js'
 
 /**
@@ -73,7 +74,7 @@ export class Transport {
     const headers = {...req.headers}
     if (req.body !== undefined && headers['content-length'] === undefined) headers['content-length'] = String(Buffer.byteLength(req.body))
     const path = `${u.pathname}${u.search}`
-    if (req.proxy && !/^https?:$/.test(new URL(req.proxy.url).protocol)) throw new ProxyError(`the proxy ${req.proxy.url} uses ${new URL(req.proxy.url).protocol.slice(0, -1)}, which regprobe cannot speak (only http:// and https:// proxies)`, 'failed')
+    if (req.proxy && !/^https?:$/.test(new URL(req.proxy.url).protocol)) throw new ProxyError(`the proxy ${redactProxyUrl(req.proxy.url)} uses ${new URL(req.proxy.url).protocol.slice(0, -1)}, which regprobe cannot speak (only http:// and https:// proxies)`, 'failed')
     let out: ClientRequest
     if (req.proxy && !secure) {
       // Absolute-form through the proxy (RFC 9112 §3.2.2), as Go sends plain-HTTP requests to a proxy.

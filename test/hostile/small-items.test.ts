@@ -65,6 +65,30 @@ describe('the smaller items of the attack pass', () => {
     }
   })
 
+  it('a proxy\'s password never shows: not in the "cannot speak socks5" failure (human, --json)', async () => {
+    const env = {HTTPS_PROXY: 'socks5://alice:s3cretProxyPw-41@10.0.0.1:1080'}
+    const runs = await Promise.all([runCli(['doctor', 'registry.example.com/library/hello', '-v'], {env}), runCli(['doctor', 'registry.example.com/library/hello', '--json'], {env})])
+    for (const r of runs) {
+      assert.equal(r.code, 3, r.stdout + r.stderr)
+      assert.match(r.stdout, /socks5/)
+      assert.ok(!(r.stdout + r.stderr).includes('s3cretProxyPw-41'), r.stdout)
+    }
+  })
+
+  it('a URL password in a response body is cut as in its headers (-v, --json)', async () => {
+    // Synthetic, modelled on distribution's 401: the realm URL with userinfo, repeated in the error message.
+    const reg = await serve((req, res) => {
+      res.writeHead(401, {...REGISTRY_HEADERS, 'www-authenticate': 'Bearer realm="https://bob:Realm5ecretPw@127.0.0.1:9/token",service="x"'})
+      res.end('{"errors":[{"code":"UNAUTHORIZED","message":"auth at https://bob:Realm5ecretPw@127.0.0.1:9/token"}]}')
+    })
+    servers.push(reg)
+    const runs = await Promise.all([runCli(['doctor', `http://${reg.host}/team/app`, '-v']), runCli(['doctor', `http://${reg.host}/team/app`, '--json'])])
+    for (const r of runs) {
+      assert.match(r.stdout, /auth at https:\/\/bob:REDACTED@/)
+      assert.ok(!(r.stdout + r.stderr).includes('Realm5ecretPw'), r.stdout)
+    }
+  })
+
   it('catalog --all at the 100-page cap says the cap was hit, not "more exist: --all"', async () => {
     let n = 0
     const reg = await serve((req, res) => {

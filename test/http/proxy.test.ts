@@ -64,6 +64,13 @@ describe('proxyFor: Go\'s UseProxyTests (NO_PROXY forms, loopback)', () => {
       assert.equal(proxyFor(`http://${host}:80/`, {HTTP_PROXY: 'http://proxy.example:3128', NO_PROXY: '*'}).proxyUrl, undefined)
     })
   }
+  it('a socks proxy\'s password is redacted before Go\'s http:// retry puts it in a path', () => {
+    for (const scheme of ['socks5h', 'socks4']) {
+      const c = proxyFor('https://registry.example/v2/', {HTTPS_PROXY: `${scheme}://alice:Pw0rdSecret@p.corp:1080`})
+      assert.ok(c.proxy && !c.proxy.url.includes('Pw0rdSecret'), JSON.stringify(c.proxy))
+      assert.ok(c.proxyUrl?.includes('Pw0rdSecret'), 'the URL the transport dials keeps it')
+    }
+  })
   it('an IPv4-mapped loopback address goes direct, as Go\'s net.IP.IsLoopback says (::ffff:127.0.0.1)', () => {
     for (const host of ['[::ffff:127.0.0.1]', '[::ffff:7f00:2]']) {
       const c = proxyFor(`http://${host}:5000/v2/`, {HTTP_PROXY: 'http://proxy.example:3128'})
