@@ -63,8 +63,8 @@ export function classifyFetchError(err: unknown, ctx: {url: string; timedOut: bo
   const parserError = codes.some((c) => c.startsWith('HPE_')) || chain.some((c) => c.name === 'HTTPParserError')
   const overflow = has('UND_ERR_HEADERS_OVERFLOW', 'HPE_HEADER_OVERFLOW')
   if (parserError || overflow) {
-    // The server answered, but not in HTTP/1.1: garbage, a NUL in a header, or headers past the 16 KiB limit.
-    const what = overflow ? 'response headers larger than 16 KiB' : `a response that is not valid HTTP/1.1 (${parserReason(text, (err as {reason?: string} | undefined)?.reason)})`
+    // The server answered, but not in HTTP/1.1: garbage, a NUL in a header, or headers past Go's 10 MiB limit (transport.ts).
+    const what = overflow ? 'response headers larger than 10 MiB (Go\'s limit, which docker has too)' : `a response that is not valid HTTP/1.1 (${parserReason(text, (err as {reason?: string} | undefined)?.reason)})`
     return {code: 'http.malformed', exitCode: ExitCode.PROTOCOL, rawCode: raw ?? 'HTTP_PARSER', message: `${host} sent ${what}`}
   }
   if (has('EHOSTUNREACH', 'ENETUNREACH', 'EADDRNOTAVAIL')) return {code: 'unreachable', exitCode: ExitCode.UNREACHABLE, rawCode: raw, message: `host ${host} is unreachable (${raw})`}

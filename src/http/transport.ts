@@ -21,6 +21,11 @@ import {checkServerIdentity, runtimeMissesIpv6Sans} from './tls-identity.js'
  * needs them, and the ES facade of node:tls costs 3-7 ms on Node 20 where this costs ~1 ms.
  */
 const http = process.getBuiltinModule('node:http')
+/**
+ * Response headers up to Go's limit (net/http Transport's default MaxResponseHeaderBytes, 10 MiB), as docker, skopeo
+ * and containerd read them; Node's own default (16 KiB) failed registries whose proxies add a large header.
+ */
+export const MAX_HEADER_BYTES = 10 << 20
 const httpsModule = (): typeof https => process.getBuiltinModule('node:https')
 const tlsModule = (): typeof tls => process.getBuiltinModule('node:tls')
 export interface TlsSettings {
@@ -80,16 +85,16 @@ export class Transport {
       // Absolute-form through the proxy (RFC 9112 §3.2.2), as Go sends plain-HTTP requests to a proxy.
       const p = new URL(req.proxy.url)
       const auth = proxyAuthorization(p)
-      out = http.request({host: unbracket(p.hostname), port: Number(p.port) || 80, method: req.method, path: u.href, headers: {host: u.host, ...headers, ...(auth ? {'proxy-authorization': auth} : {})}, agent: this.agent(`proxy-http ${req.proxy.url}`, () => new http.Agent({keepAlive: true}))})
+      out = http.request({host: unbracket(p.hostname), port: Number(p.port) || 80, method: req.method, path: u.href, headers: {host: u.host, ...headers, ...(auth ? {'proxy-authorization': auth} : {})}, maxHeaderSize: MAX_HEADER_BYTES, agent: this.agent(`proxy-http ${req.proxy.url}`, () => new http.Agent({keepAlive: true}))})
     } else if (secure) {
       // The identity check goes on an agent of its own: given per request, Node 22.23+ never reuses the connection.
       const identity = identityCheck(host)
       const kind = identity.checkServerIdentity ? ' ipv6-identity' : ''
       const tlsOpts = () => ({...this.tlsOptions(), ...identity})
       const agent = req.proxy ? this.agent(`proxy-https ${req.proxy.url}${kind}`, () => tunnelAgent(req.proxy!, tlsOpts(), this.timeoutMs)) : this.agent(`https${kind}`, () => new (httpsModule().Agent)({keepAlive: true, ...tlsOpts()}))
-      out = httpsModule().request({host, port, method: req.method, path, headers, agent, servername: isIP(host) ? '' : host})
+      out = httpsModule().request({host, port, method: req.method, path, headers, maxHeaderSize: MAX_HEADER_BYTES, agent, servername: isIP(host) ? '' : host})
     } else {
-      out = http.request({host, port, method: req.method, path, headers, agent: this.agent('http', () => new http.Agent({keepAlive: true}))})
+      out = http.request({host, port, method: req.method, path, headers, maxHeaderSize: MAX_HEADER_BYTES, agent: this.agent('http', () => new http.Agent({keepAlive: true}))})
     }
     out.end(req.body)
     return out

@@ -55,7 +55,7 @@ describe('doctor --push through every transport path (compiled CLI, sandbox over
     assert.equal(r.code, 0, r.stdout + r.stderr)
     const post = uploadPost(parseJsonOut(r))
     assert.equal(post?.response?.status, 202)
-    assert.deepEqual(post?.connection?.tunnel ?? {connectStatus: 200}, {connectStatus: 200})
+    assert.deepEqual(post?.connection?.tunnel, {connectStatus: 200})
     assert.ok(proxy.seen.slice(before).some((x) => x.method === 'CONNECT' && x.target === `registry.test:${port}`), JSON.stringify(proxy.seen))
   })
 })
