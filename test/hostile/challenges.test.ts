@@ -142,16 +142,17 @@ describe('hostile WWW-Authenticate values, end to end', {concurrency: CONCURRENC
     }
   })
 
-  it('a 60 KB challenge overflows the header limit: exit 5, said plainly', async () => {
+  // Headers are read up to Go's 10 MiB, as docker reads them (test/http/failure-node.test.ts has the overflow past it).
+  it('a 60 KB challenge is read as docker reads it, and the output stays bounded', async () => {
     const s = await recording((req, res) => {
       res.writeHead(401, {'docker-distribution-api-version': 'registry/2.0', 'www-authenticate': `Bearer realm="https://${'a'.repeat(60_000)}.example/token"`})
       res.end()
     })
     try {
       const r = await runCli(['challenge', `http://${s.host}/team/app`])
-      assert.equal(r.code, 5, r.stdout + r.stderr)
-      assert.match(verdictLine(r.stdout), /response headers larger than 16 KiB/)
-      assert.ok(r.stdout.length < 8 * 1024, `${r.stdout.length} characters of output`)
+      assert.equal(r.code, 0, r.stdout + r.stderr)
+      assert.match(verdictLine(r.stdout), /Bearer challenge for repository:team\/app:pull/)
+      assert.ok(r.stdout.length < 16 * 1024, `${r.stdout.length} characters of output`)
       assertClean(r)
     } finally {
       await s.close()

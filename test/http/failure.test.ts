@@ -36,6 +36,6 @@ describe('classifyFetchError: runtime error shapes', () => {
   it('headers past the limit say so, whatever the runtime', () => {
     const f = classifyFetchError(fetchFailed(Object.assign(new Error('Headers Overflow Error'), {code: 'UND_ERR_HEADERS_OVERFLOW'})), ctx)
     assert.equal(f.code, 'http.malformed')
-    assert.match(f.message, /response headers larger than 16 KiB/)
+    assert.match(f.message, /response headers larger than 10 MiB/)
   })
 })
