@@ -4,6 +4,7 @@ import {join, relative} from 'node:path'
 import {describe, it} from 'node:test'
 import {catalogue} from '../../src/findings/catalogue.js'
 import {TRANSPORT_FIXES} from '../../src/stages/transport-finding.js'
+import {ExitCode} from '../../src/trace/types.js'
 import {REPO_ROOT} from '../helpers/cli.js'
 
 /**
@@ -35,15 +36,23 @@ function thrown(text: string, at: number): boolean {
   return error !== -1 && error > Math.max(before.lastIndexOf('findings.push('), before.lastIndexOf('Finding'), before.lastIndexOf('return {'))
 }
 
-function emitted(): {literals: Map<string, string>; templates: Array<{re: RegExp; where: string}>; transportStages: Set<string>} {
+function emitted(): {literals: Map<string, string>; exitCodes: Array<{code: string; path: string; exitCode: number}>; templates: Array<{re: RegExp; where: string}>; transportStages: Set<string>} {
   const literals = new Map<string, string>()
+  const exitCodes: Array<{code: string; path: string; exitCode: number}> = []
   const templates: Array<{re: RegExp; where: string}> = []
   const transportStages = new Set<string>()
   for (const f of sources()) {
     for (const m of f.text.matchAll(/code:\s*'([a-z][a-zA-Z0-9._-]*)'|(?:fail|emptySecret)\(\s*(?:[\w.]+,\s*)?'([a-z][a-zA-Z0-9._-]*)'/g)) {
       const code = m[1] ?? m[2]!
       // The daemon's thrown errors become the daemon step's finding (src/daemon/step.ts): they are findings too.
-      if (PREFIX.test(code) && (f.path.startsWith('daemon/') || !thrown(f.text, m.index))) literals.set(code, f.path)
+      if (PREFIX.test(code) && (f.path.startsWith('daemon/') || !thrown(f.text, m.index))) {
+        literals.set(code, f.path)
+        // A literal exit code in the same object literal, before its first interpolation or closing brace.
+        const rest = f.text.slice(m.index + m[0].length, m.index + 400)
+        const same = rest.slice(0, Math.min(...['}', 'code:'].map((t) => (rest.indexOf(t) === -1 ? rest.length : rest.indexOf(t)))))
+        const said = /exitCode:\s*ExitCode\.([A-Z_]+)\s*[,}]/.exec(same)?.[1]
+        if (said) exitCodes.push({code, path: f.path, exitCode: ExitCode[said as keyof typeof ExitCode]})
+      }
     }
     for (const line of f.text.split('\n')) {
       for (const m of line.matchAll(/code:\s*`([^`]*)`/g)) {
@@ -56,12 +65,12 @@ function emitted(): {literals: Map<string, string>; templates: Array<{re: RegExp
       if (f.path === 'stages/catalog.ts' && /transportFinding\(stage,/.test(line)) for (const s of ['catalog', 'tags']) transportStages.add(s)
     }
   }
-  return {literals, templates, transportStages}
+  return {literals, exitCodes, templates, transportStages}
 }
 
 describe('the finding catalogue', () => {
   const cat = catalogue()
-  const {literals, templates, transportStages} = emitted()
+  const {literals, exitCodes, templates, transportStages} = emitted()
   const transportCodes = Object.keys(TRANSPORT_FIXES)
 
   it('finds what it scans (the scan itself works)', () => {
@@ -92,10 +101,20 @@ describe('the finding catalogue', () => {
     assert.deepEqual(stale, [])
   })
 
-  it('gives every error an exit code and every entry a stage and a message', () => {
+  it('gives every error an exit code and every entry a message', () => {
+    // Errors whose exit code is decided elsewhere: the access stage settles what a token grants; a failed save or a
+    // refused blob carries the code of what happened (blob.ts, flows/login.ts).
+    const decidedElsewhere = new Set(['token.access.empty', 'token.scope.missing-action', 'login.save-failed', 'access.blob.registry-refused'])
     for (const e of cat.values()) {
       assert.ok(e.message.length > 0, `${e.code} has no message`)
-      assert.ok(e.stage, e.code)
+      if (e.severity === 'error' && !decidedElsewhere.has(e.code)) assert.ok(e.exitCode !== undefined, `${e.code} is an error without an exit code`)
     }
+  })
+
+  it('names an error\'s exit code as the code that emits it does (a literal exitCode beside the code)', () => {
+    // Every `code: 'x', severity: 'error', exitCode: ExitCode.Y` written in src/ agrees with the catalogue's row.
+    assert.ok(exitCodes.length > 30, `only ${exitCodes.length} literal exit codes found`)
+    const wrong = exitCodes.filter(({code, exitCode}) => cat.get(code) && cat.get(code)!.exitCode !== exitCode).map(({code, path, exitCode}) => `${code}: catalogue ${cat.get(code)!.exitCode}, ${path} ${exitCode}`)
+    assert.deepEqual(wrong, [])
   })
 })

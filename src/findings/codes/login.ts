@@ -4,7 +4,6 @@ import {ExitCode} from '../../trace/types.js'
 import type {CatalogueRow} from '../catalogue.js'
 
 export const LOGIN_ROWS: CatalogueRow[] = [
-  ["login.blocked-port", "error", ExitCode.UNREACHABLE, "port … of … is on the fetch standard's list of blocked ports; move the registry to another port", "The fetch standard forbids this port for every fetch-based client: serve the registry on another port."],
   ["login.body.incomplete", "error", ExitCode.PROTOCOL, "the server closed the connection in the middle of its response", "The server, or a proxy or load balancer in between, cut the response short: retry, and check its logs and idle timeouts."],
   ["login.body.too-large", "error", ExitCode.PROTOCOL, "the response body from … is larger than … bytes; regprobe stopped reading it", "The server sent far more than a registry answer; it is probably not a registry endpoint (or it is misbehaving)."],
   ["login.credentials-missing", "error", ExitCode.AUTHENTICATION, "no credentials for …: none were given and none were found under \"…\" (docker login would ask for a user name, and fail without a terminal)", "Pass them: echo \"$PASSWORD\" | regprobe login …"],
@@ -38,4 +37,13 @@ export const LOGIN_ROWS: CatalogueRow[] = [
   ["login.token-rejected", "error", ExitCode.AUTHENTICATION, "the token server accepted the credentials, but the registry rejected its token on /v2/ (401…", "The token server and the registry disagree (service/audience, issuer, signing certificate, or clocks): compare the token step's claims with the registry's auth.token settings."],
   ["login.unreachable", "error", ExitCode.UNREACHABLE, "host … is unreachable (…)", "Check routing and VPN to this host."],
   ["login.url", "error", ExitCode.PROTOCOL, "invalid URL …", ""],
+  ["login.redirect.scheme", "error", ExitCode.PROTOCOL, "\u2026 redirected \u2026 to a \u2026: URL; only http and https redirects can be followed", "A registry redirects only to http(s) URLs: check its base URL and the proxy or load balancer in front of it."],
+  ["login.redirect.cross-host", "error", ExitCode.PROTOCOL, "\u2026 redirected \u2026 to another host, \u2026; regprobe did not follow it (docker does)", "A registry normally answers this path itself: check its base URL and the proxy or load balancer in front of it; --follow-redirects shows what docker gets there."],
+  ["login.redirect.metadata", "error", ExitCode.PROTOCOL, "\u2026 redirected \u2026 to another host, \u2026 (\u2026 is a cloud metadata address: a request there can read this machine's cloud credentials); regprobe did not follow it (docker does)", "Do not trust this server: a registry never sends clients to a metadata address. Check the registry address and what answers on it."],
+  ["login.redirect.link-local", "error", ExitCode.PROTOCOL, "\u2026 redirected \u2026 to another host, \u2026 (\u2026 is a link-local address, not a registry); regprobe did not follow it (docker does)", "Do not trust this server: a registry never sends clients to a link-local address. Check the registry address and what answers on it."],
+  ["login.proxy.refused", "error", ExitCode.UNREACHABLE, "\u2026 refused the connection (nothing listens there); the request to \u2026 never reached the registry", "Check that the proxy in HTTPS_PROXY/HTTP_PROXY is running, or list the registry in NO_PROXY if it needs no proxy."],
+  ["login.proxy.unreachable", "error", ExitCode.UNREACHABLE, "\u2026 cannot be reached (\u2026); the request to \u2026 never reached the registry", "Check the proxy's host name and route from here, or list the registry in NO_PROXY if it needs no proxy."],
+  ["login.proxy.connect-refused", "error", ExitCode.UNREACHABLE, "\u2026; the request to \u2026 never reached the registry", "The proxy refused the CONNECT (403/407): give it credentials (http://user:pw@proxy:port) or ask for the registry to be allowed."],
+  ["login.proxy.timeout", "error", ExitCode.UNREACHABLE, "no answer from \u2026 within \u2026 ms; the request to \u2026 never reached the registry", "The proxy did not answer in time: check that it runs and is reachable, or raise --timeout."],
+  ["login.proxy.failed", "error", ExitCode.UNREACHABLE, "\u2026; the request to \u2026 never reached the registry", "Check HTTPS_PROXY/HTTP_PROXY: regprobe speaks only http:// and https:// proxies."],
 ]
