@@ -7,14 +7,13 @@
 import {mkdir, open, readFile, stat, unlink} from 'node:fs/promises'
 import {dirname} from 'node:path'
 import {errnoReason, RegprobeError} from '../errors.js'
+import {isEnvironmentError} from '../cli/environment-error.js'
 import {ExitCode} from '../trace/types.js'
 import {CREDENTIAL_DIR_MODE} from './atomic-write.js'
 
 export const LOCK_WAIT_MS = 15_000
 const RETRY_MS = 15
 
-/** Errors that are the user's environment, not a bug: exit 2 with the path and the reason (errors.ts errnoReason). */
-const ENVIRONMENT_ERRORS = new Set(['EACCES', 'EPERM', 'EROFS', 'ENOSPC', 'EDQUOT', 'EISDIR', 'ENOTDIR'])
 
 export async function withFileLock<T>(target: string, fn: () => Promise<T>, waitMs = LOCK_WAIT_MS): Promise<T> {
   const lock = `${target}.lock`
@@ -33,8 +32,8 @@ export async function withFileLock<T>(target: string, fn: () => Promise<T>, wait
 }
 
 function asEnvironmentError(err: unknown, path: string): unknown {
-  const code = (err as NodeJS.ErrnoException).code
-  if (!code || !ENVIRONMENT_ERRORS.has(code) || err instanceof RegprobeError) return err
+  // The user's environment, not a bug (the one list, cli/environment-error.ts): exit 2 with the path and the reason.
+  if (!isEnvironmentError(err) || err instanceof RegprobeError) return err
   return new RegprobeError(`cannot write ${path}: ${errnoReason(err)}`, {exitCode: ExitCode.USAGE, code: 'credentials.save.unwritable', hint: 'Check the folder\'s owner and mode and the free space, or point --docker-config / --authfile elsewhere.', cause: err})
 }
 

@@ -94,8 +94,13 @@ const defaultStoreFailed: Judge = (i) => {
   if (!refused) return undefined
   return {
     explains: decisive.code,
-    finding: {code: 'credentials.default-store.failed', severity: 'error', exitCode: decisive.exitCode, message: `the request went anonymously because docker's default credential store failed (${store.message}), and the registry refused it: ${decisive.message}`, fix: store.fix, evidence: `${store.code}, ${decisive.code}`},
+    finding: {code: 'credentials.default-store.failed', severity: 'error', exitCode: decisive.exitCode, message: `the request went anonymously because docker's default credential store failed (${helperWords(store.message)}), and the registry refused it: ${decisive.message}`, fix: store.fix, evidence: `${store.code}, ${decisive.code}`},
   }
+}
+
+/** The helper and its own words from source-helper.ts's message ("PROGRAM get exited with N: "WORDS"; what docker does"). */
+function helperWords(message: string): string {
+  return /^(\S+ get exited with [^:]+: ".*?");/.exec(message)?.[1] ?? message
 }
 
 const JUDGES: Judge[] = [invalidTokenAudience, invalidTokenSignature, realmUnreachable, storedRejected, defaultStoreFailed]

@@ -171,6 +171,9 @@ describe('scenarios: the verdict names the root cause', () => {
       assert.equal(o.code, 6, explain(o))
       assert.equal(o.firstCause, 'credentials.default-store.failed', explain(o))
       assert.match(o.firstMessage!, /anonymous/)
+      // The helper's own words, once: the warning on the credentials step already says what each docker command does.
+      assert.match(o.firstMessage!, /docker-credential-secretservice get exited with 1: "Cannot autolaunch D-Bus/)
+      assert.doesNotMatch(o.firstMessage!, /compose/)
       assert.match(o.firstFix!, /keyring|auths/)
     })
   })
