@@ -69,13 +69,13 @@ function podmanDiffers(c: Candidate, winning: Credential, winner: string, name: 
 
 function noCredentials(registry: RegistryKeyInfo, places: number, findings: Finding[]): Finding {
   const login = `docker login${registry.isDockerHub ? '' : ` ${registry.name}`}`
-  // A warning-level helper failure is docker's default store failing (source-helper.ts): docker login fails there too.
-  const store = findings.some((f) => f.code === 'credentials.helper.failed' && f.severity === 'warn')
+  // A warning-level helper failure (source-helper.ts): docker pull went anonymously, and docker login fails there too.
+  const store = findings.some((f) => f.code.startsWith('credentials.helper.') && f.severity === 'warn')
   return {
     code: 'credentials.none',
     severity: 'info',
     message: `no credentials for ${registry.name} in ${places} places looked at: requests go anonymously`,
-    fix: store ? `${login} cannot save a login here until docker's default store works (see its finding); or pass -u USER --password-stdin.` : `Log in (${login}) or pass -u USER --password-stdin.`,
+    fix: store ? `${login} cannot save a login here until the credential helper works (see its finding); or pass -u USER --password-stdin.` : `Log in (${login}) or pass -u USER --password-stdin.`,
   }
 }
 

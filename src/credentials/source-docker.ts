@@ -111,6 +111,7 @@ async function dockerHelper(l: Lookup, program: string, key: string): Promise<He
     missingFix: `This is ${TYPICAL_COPY}. Install ${program}, or remove ${l.fromCredHelpers ? `credHelpers["${key}"]` : '"credsStore"'} from ${l.loc.path} and log in again (or pass -u USER --password-stdin).`,
     notFoundReason: `${program} has no entry for "${key}": docker sends no credentials (it does not fall back to auths in the file)`,
     failVerb: 'docker login, compose and buildx stop with "error getting credentials", and docker pull and push ignore it and go anonymously (docker/cli ResolveAuthConfig drops the error)',
+    lenient: !l.ctx.opts.helperErrorsFatal,
   })
 }
 
@@ -133,6 +134,7 @@ async function defaultStoreHelper(l: Lookup, program: string, key: string, why: 
       notFoundReason: `${program} has no entry for "${key}": docker sends no credentials`,
       failVerb: `\`docker login\` cannot save a login here ("Error saving credentials"), docker compose pull stops with "error getting credentials", docker pull and run ignore the error and go anonymously`,
       defaultStoreFix: defaultStoreFix(program, l.ctx.registry, l.loc.path),
+      lenient: !l.ctx.opts.helperErrorsFatal,
     })
   for (const c of l.out.candidates) if (c.row.place === place) c.row.reason = `${because}; ${c.row.reason}`
   return state

@@ -27,6 +27,8 @@ export interface HelperWords {
    * with this fix when the helper ran and failed, and docker does not stop there; a helper that hangs stays an error.
    */
   defaultStoreFix?: string
+  /** docker pull and push go on anonymously when this helper fails: a failure is a warning (a hang stays an error). */
+  lenient?: boolean
 }
 
 /** A helper that is not run (its source is shadowed): the row says whether it could run here. */
@@ -40,8 +42,8 @@ export async function runHelperSource(ctx: SourceContext, out: SourceOutput, bas
   const run = await runHelper(program, 'get', key, {env: ctx.env, timeoutMs: ctx.timeoutMs})
   const row: LookupRow = {...base, helper: helperFacts(run)}
   const outcome = interpretGet(run)
-  // docker's default store: a failure docker pull ignores is a warning; a hang stays an error (docker waits on it).
-  const fail = (code: string, message: string, fix: string, lenient = words.defaultStoreFix !== undefined): HelperState => {
+  // A failure docker pull ignores is a warning (words.lenient); a hang stays an error (docker waits on it).
+  const fail = (code: string, message: string, fix: string, lenient = words.lenient === true): HelperState => {
     note(out, {...row, outcome: 'error', reason: message})
     if (lenient) out.findings.push({code, severity: 'warn', message, fix})
     else {

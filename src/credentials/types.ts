@@ -91,4 +91,9 @@ export interface ResolveOptions {
   homeDir?: string
   /** Default HELPER_TIMEOUT_MS. */
   helperTimeoutMs?: number
+  /**
+   * docker login stops when a credential helper fails; docker pull and push drop the error and go anonymously
+   * (docker/cli ResolveAuthConfig). True for login: a failing helper in docker's config is then an error, not a warning.
+   */
+  helperErrorsFatal?: boolean
 }

@@ -83,27 +83,32 @@ const storedRejected: Judge = (i) => {
 }
 
 /**
- * docker's default store failed (src/credentials/default-store.ts: a warning, because docker pull and push ignore it
- * and go anonymously), and the registry refused the anonymous request: the store is why the request was anonymous.
+ * A credential helper failed (src/credentials/source-helper.ts: a warning, because docker pull and push drop the
+ * error and go anonymously), and the registry refused the anonymous request: the helper is why it was anonymous.
+ * docker's default store (default-store.ts) keeps a code of its own.
  */
-const defaultStoreFailed: Judge = (i) => {
-  const store = findingsOf(i, 'credentials').find((f) => f.code === 'credentials.helper.failed' && f.severity === 'warn')
-  if (!store || stepOf(i.steps, 'credentials')?.facts.credential) return undefined
+const helperFailed: Judge = (i) => {
+  const store = findingsOf(i, 'credentials').find((f) => f.code.startsWith('credentials.helper.') && f.severity === 'warn')
+  const credentials = stepOf(i.steps, 'credentials')
+  if (!store || credentials?.facts.credential) return undefined
   const decisive = verdictOf(i.steps, '').causes[0]
   const refused = decisive && (decisive.exitCode === ExitCode.AUTHENTICATION || decisive.exitCode === ExitCode.DENIED) && (decisive.code.startsWith('token.') || decisive.code.startsWith('access.'))
   if (!refused) return undefined
+  const byDefault = credentials?.facts.rows?.some((r) => r.outcome === 'error' && r.place.startsWith('credsStore (docker\'s default)'))
+  const which = byDefault ? 'docker\'s default credential store' : 'the credential helper'
+  const said = {severity: 'error' as const, exitCode: decisive.exitCode, message: `the request went anonymously because ${which} failed (${helperWords(store.message)}), and the registry refused it: ${decisive.message}`, fix: store.fix, evidence: `${store.code}, ${decisive.code}`}
   return {
     explains: decisive.code,
-    finding: {code: 'credentials.default-store.failed', severity: 'error', exitCode: decisive.exitCode, message: `the request went anonymously because docker's default credential store failed (${helperWords(store.message)}), and the registry refused it: ${decisive.message}`, fix: store.fix, evidence: `${store.code}, ${decisive.code}`},
+    finding: byDefault ? {code: 'credentials.default-store.failed', ...said} : {code: 'credentials.helper.anonymous', ...said},
   }
 }
 
-/** The helper and its own words from source-helper.ts's message ("PROGRAM get exited with N: "WORDS"; what docker does"). */
+/** What failed, from source-helper.ts's message: the part before what each docker command does about it. */
 function helperWords(message: string): string {
-  return /^(\S+ get exited with [^:]+: ".*?");/.exec(message)?.[1] ?? message
+  return message.split(/[:;] `?docker (?:login|pull)/)[0]!
 }
 
-const JUDGES: Judge[] = [invalidTokenAudience, invalidTokenSignature, realmUnreachable, storedRejected, defaultStoreFailed]
+const JUDGES: Judge[] = [invalidTokenAudience, invalidTokenSignature, realmUnreachable, storedRejected, helperFailed]
 
 export function preciseCauses(input: DiagnosisInput): PreciseCause[] {
   return JUDGES.map((j) => j(input)).filter((c): c is PreciseCause => c !== undefined)

@@ -16,6 +16,8 @@ export interface CredentialInput {
   pullSecret?: PullSecret
   env?: NodeJS.ProcessEnv
   homeDir?: string
+  /** The login command: docker login stops at a failing credential helper (ResolveOptions.helperErrorsFatal). */
+  helperErrorsFatal?: boolean
 }
 
 /** The credentials stage: flags, a pull secret, then docker's and podman's files and helpers; every secret goes into the box. */
@@ -34,6 +36,7 @@ export async function credentialsFor(registry: RegistryAddress, repository: stri
     authFile: input.authFile,
     pullSecret: input.pullSecret,
     homeDir: input.homeDir,
+    helperErrorsFatal: input.helperErrorsFatal,
   })
   const c = res.credential
   if (c?.kind === 'basic') secrets.addBasic(c.username, c.password)

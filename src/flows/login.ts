@@ -41,7 +41,7 @@ export async function loginFlow(http: HttpClient, registryInput: string, opts: L
     probeSpec({plainHttp: opts.plainHttp}),
     // No repository: the challenge stage only reads the registry's challenge (no request) and checks where the password goes.
     challengeSpec([]),
-    credentialsSpec(opts.credentials),
+    credentialsSpec({...opts.credentials, helperErrorsFatal: true}),
     tokenSpec({oauth: opts.oauth, plainHttp: opts.plainHttp, login: true}, [reached, bearerChallenge, hasCredential]),
     {
       stage: 'login',

@@ -132,7 +132,7 @@ describe('resolveCredentials with docker\'s default store (the test helper as do
     assert.match(f.message, /docker login` cannot save a login here .*docker pull and run ignore the error and go anonymously/)
     assert.match(f.fix ?? '', /\{"auths": \{"registry\.example\.com": \{\}\}\}, then docker login registry\.example\.com \(an empty \{"auths": \{\}\} or \{"credsStore": ""\} is not enough\)/)
     assert.ok(!r.findings.some((x) => x.severity === 'error'))
-    assert.match(r.findings.find((x) => x.code === 'credentials.none')?.fix ?? '', /^docker login registry\.example\.com cannot save a login here until docker's default store works/)
+    assert.match(r.findings.find((x) => x.code === 'credentials.none')?.fix ?? '', /^docker login registry\.example\.com cannot save a login here until the credential helper works/)
   })
 
   it('pass on PATH without docker-credential-pass: no default store, and the file row says why secretservice is not used', async () => {

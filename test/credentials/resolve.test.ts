@@ -45,6 +45,8 @@ describe('resolveCredentials: one docker config fixture at a time', () => {
     key?: string
     findings?: string[]
     noFindings?: string[]
+    /** The login command's view: a failing helper stops docker login. */
+    fatal?: boolean
     status: 'ok' | 'warn' | 'fail'
   }
   const cases: Case[] = [
@@ -54,7 +56,9 @@ describe('resolveCredentials: one docker config fixture at a time', () => {
     {name: 'Docker Hub is found under https://index.docker.io/v1/', fixture: 'hub-v1-key.json', registry: HUB, kind: 'basic', username: 'hubuser', key: 'https://index.docker.io/v1/', status: 'ok'},
     {name: 'a docker.io key does not match Docker Hub for docker', fixture: 'hub-docker-io-key.json', registry: HUB, findings: ['credentials.key-mismatch', 'credentials.none'], status: 'warn'},
     {name: 'credsStore helper supplies the secret; {} is its marker', fixture: 'creds-store.json', helper: HELPER_ENTRY, kind: 'basic', username: 'alice', secret: 'fixture-helper-pw', sourceType: 'helper', noFindings: ['credentials.entry.empty'], status: 'ok'},
-    {name: 'credsStore helper missing: the Desktop config copied into CI', fixture: 'creds-store-desktop.json', findings: ['credentials.helper.not-on-path', 'credentials.entry.empty'], noFindings: ['credentials.none'], status: 'fail'},
+    // docker pull and push drop a helper's error and go anonymously (docker/cli ResolveAuthConfig); docker login stops.
+    {name: 'credsStore helper missing: the Desktop config copied into CI (pull: a warning, anonymous)', fixture: 'creds-store-desktop.json', findings: ['credentials.helper.not-on-path', 'credentials.entry.empty', 'credentials.none'], status: 'warn'},
+    {name: 'credsStore helper missing: the Desktop config copied into CI (login: an error)', fixture: 'creds-store-desktop.json', fatal: true, findings: ['credentials.helper.not-on-path', 'credentials.entry.empty'], noFindings: ['credentials.none'], status: 'fail'},
     {name: 'credHelpers beats credsStore; inline auth is ignored', fixture: 'cred-helpers.json', helper: HELPER_ENTRY, kind: 'basic', username: 'alice', secret: 'fixture-helper-pw', sourceType: 'helper', status: 'ok', noFindings: ['credentials.helper.not-on-path']},
     {name: 'identitytoken is a refresh token', fixture: 'identitytoken.json', kind: 'identity-token', username: 'alice', secret: 'fixture-refresh-token-0123456789', findings: ['credentials.identity-token'], status: 'ok'},
     {name: 'registrytoken is sent as is', fixture: 'registrytoken.json', kind: 'registry-token', secret: 'fixture-registry-token-0123456789', findings: ['credentials.registry-token'], status: 'ok'},
@@ -70,7 +74,7 @@ describe('resolveCredentials: one docker config fixture at a time', () => {
     it(c.name, async () => {
       await sb.dockerConfig(c.fixture)
       if (c.helper) await sb.storeInHelper(c.helper)
-      const r = await resolveCredentials({registry: c.registry ?? EXAMPLE, env: sb.env, homeDir: sb.home})
+      const r = await resolveCredentials({registry: c.registry ?? EXAMPLE, env: sb.env, homeDir: sb.home, helperErrorsFatal: c.fatal})
       assert.equal(r.credential?.kind, c.kind)
       if (c.username) assert.equal(r.credential && 'username' in r.credential ? r.credential.username : undefined, c.username)
       if (c.secret) assert.equal(secretOf(r), c.secret)

@@ -42,5 +42,6 @@ export const CREDENTIALS_ROWS: CatalogueRow[] = [
   ["credentials.secret.trailing-newline", "warn", null, "the … from … ends with a line break (… characters including it): registries compare secrets byte for byte, so it is probably rejected", ""],
   ["credentials.secret.whitespace", "warn", null, "the … from … starts or ends with white space: a pasted secret often picks some up", "Check the stored secret; remove the white space if it is not part of it."],
   ["credentials.default-store.failed", "error", ExitCode.AUTHENTICATION, "the request went anonymously because docker's default credential store failed (…), and the registry refused it: …", "… needs an unlocked desktop keyring …, or an auths entry in config.json so that docker stops picking a default store"],
+  ["credentials.helper.anonymous", "error", ExitCode.AUTHENTICATION, "the request went anonymously because the credential helper failed (…), and the registry refused it: …", "Install … or make it work here, or remove it from config.json and log in again."],
   ["credentials.stored.rejected", "error", ExitCode.AUTHENTICATION, "the password stored for … in … was rejected: …", "Run …… again (the stored password is out of date)."],
 ]
